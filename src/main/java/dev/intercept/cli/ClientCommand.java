@@ -1,0 +1,176 @@
+package dev.intercept.cli;
+
+import dev.intercept.client.InterceptSession;
+import dev.intercept.client.ProxyApiClient;
+import dev.intercept.client.UserError;
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigException;
+import dev.intercept.config.ConfigKey;
+import dev.intercept.config.Role;
+import dev.intercept.protocol.InvalidInputException;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.Names;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "--role=client", mixinStandardHelpOptions = true,
+    description = "Developer CLI.", subcommands = {ClientCommand.Intercept.class, ClientCommand.ListIntercepts.class})
+final class ClientCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    System.err.println("intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT' or 'list'"
+        + " (see --help)");
+    return 2;
+  }
+
+  /** Options every client command shares. */
+  static class Common {
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML config file (see config/client.yaml)")
+    Path config;
+    @Option(names = "--proxy-url", paramLabel = "URL[,URL...]", description = "proxy API (default http://telepresence-proxy:8081)")
+    String proxyUrl;
+    @Option(names = "--renew-seconds", description = "lease renewal period (default 3)")
+    Integer renewSeconds;
+
+    Config load(Vertx vertx) {
+      Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+      f.put(ConfigKey.PROXY_URL, proxyUrl);
+      f.put(ConfigKey.RENEW_SECONDS, renewSeconds);
+      return RoleLauncher.loadConfig(vertx, Role.CLIENT, config, f);
+    }
+
+    static List<URI> urls(Config c) {
+      List<URI> out = new ArrayList<>();
+      for (String s : c.list(ConfigKey.PROXY_URL)) {
+        try {
+          URI u = new URI(s);
+          if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException();
+          }
+          out.add(u);
+        } catch (Exception e) {
+          throw new ConfigException("proxy-url '" + s + "' is not an http://HOST[:PORT] URL");
+        }
+      }
+      return out;
+    }
+  }
+
+  @Command(name = "intercept", mixinStandardHelpOptions = true,
+      description = "Send APP's requests whose headers all match to localhost:PORT until Ctrl-C.")
+  static final class Intercept extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "APP", description = "the app (the sidecar's APPNAME)")
+    String app;
+    @Option(names = {"-m", "--match"}, arity = "2", paramLabel = "HEADER REGEX", required = true,
+        description = "header (or :path, :method, :authority, :scheme) and RE2 regex that must fully match;"
+            + " repeat for AND")
+    List<String> match;
+    @Option(names = {"-n", "--name"}, required = true, description = "name of this intercept, unique per app")
+    String name;
+    @Option(names = {"-p", "--port"}, required = true, description = "local port that serves the matched requests")
+    int port;
+
+    @Override
+    public Integer call() {
+      List<Matcher> matchers = new ArrayList<>();
+      try {
+        Names.check("app", app);
+        Names.check("--name", name);
+        for (int i = 0; i + 1 < match.size(); i += 2) {
+          matchers.add(Matcher.of(match.get(i), match.get(i + 1)));
+        }
+        if (port < 1 || port > 65535) {
+          throw new InvalidInputException("--port must be between 1 and 65535");
+        }
+      } catch (InvalidInputException e) {
+        System.err.println("intercept: " + e.getMessage());
+        return 2;
+      }
+      Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+      InterceptSession session = null;
+      try {
+        Config c = load(vertx);
+        InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, urls(c),
+            c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+        CountDownLatch stop = new CountDownLatch(1);
+        String[] why = new String[1];
+        Signals.onInterrupt(() -> {
+          why[0] = "Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed";
+          stop.countDown();
+        });
+        Signals.onTerminate(() -> {
+          why[0] = "Terminated (SIGTERM)";
+          stop.countDown();
+        });
+        session = new InterceptSession(vertx, o, System.out);
+        session.start();
+        stop.await();
+        System.out.println("T: " + why[0]);
+        session.cleanup();
+        return 0;
+      } catch (UserError | ConfigException e) {
+        if (session != null) {
+          session.cleanup();
+        }
+        System.err.println("intercept: " + e.getMessage());
+        return e instanceof UserError u ? u.exitCode() : 2;
+      } catch (InterruptedException e) {
+        return 1;
+      } finally {
+        closeQuietly(vertx);
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List intercepts (of APP, or all).")
+  static final class ListIntercepts extends Common implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "APP")
+    String app;
+
+    @Override
+    public Integer call() {
+      Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+      try {
+        Config c = load(vertx);
+        ProxyApiClient api = new ProxyApiClient(vertx, urls(c), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+        JsonArray list = RoleLauncher.await(api.list(app));
+        if (list.isEmpty()) {
+          System.out.println("no intercepts");
+        }
+        for (Object o : list) {
+          JsonObject i = (JsonObject) o;
+          System.out.println(i.getString("app") + "/" + i.getString("name") + " port " + i.getInteger("port")
+              + " tunnel " + (i.getJsonObject("tunnel") == null ? "down" : "up") + " matchers "
+              + i.getJsonArray("matchers").encode());
+        }
+        return 0;
+      } catch (RuntimeException e) {
+        System.err.println("intercept: " + RoleLauncher.message(e));
+        return 1;
+      } finally {
+        closeQuietly(vertx);
+      }
+    }
+  }
+
+  static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // exiting anyway
+    }
+  }
+}

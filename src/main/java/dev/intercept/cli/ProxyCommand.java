@@ -1,0 +1,51 @@
+package dev.intercept.cli;
+
+import dev.intercept.config.ConfigKey;
+import dev.intercept.config.Role;
+import dev.intercept.proxy.ProxyRole;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "--role=proxy", mixinStandardHelpOptions = true,
+    description = "In-cluster proxy: intercept API, sidecar long-polls, SSH server for reverse tunnels.")
+final class ProxyCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML config file (see config/proxy.yaml)")
+  Path config;
+  @Option(names = "--listen-host", description = "bind address of API and SSH (default 0.0.0.0)")
+  String listenHost;
+  @Option(names = "--api-port", description = "API port (default 8081; 0 = any)")
+  Integer apiPort;
+  @Option(names = "--ssh-port", description = "SSH port (default 8022; 0 = any)")
+  Integer sshPort;
+  @Option(names = "--forward-ports", paramLabel = "FROM-TO", description = "forward port pool (default 9000-9015)")
+  String forwardPorts;
+  @Option(names = "--forward-bind-host", description = "where forward ports bind (default 0.0.0.0)")
+  String forwardBindHost;
+  @Option(names = "--advertise-host", description = "this replica's address for sidecars (default 127.0.0.1)")
+  String advertiseHost;
+  @Option(names = "--public-ssh-host", description = "SSH host to tell clients (default: their proxy URL's host)")
+  String publicSshHost;
+  @Option(names = "--host-key-file", description = "SSH host key file, generated if missing")
+  String hostKeyFile;
+  @Option(names = "--lease-seconds", description = "intercept lease TTL (default 10)")
+  Integer leaseSeconds;
+
+  @Override
+  public Integer call() {
+    Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+    f.put(ConfigKey.LISTEN_HOST, listenHost);
+    f.put(ConfigKey.API_PORT, apiPort);
+    f.put(ConfigKey.SSH_PORT, sshPort);
+    f.put(ConfigKey.FORWARD_PORTS, forwardPorts);
+    f.put(ConfigKey.FORWARD_BIND_HOST, forwardBindHost);
+    f.put(ConfigKey.ADVERTISE_HOST, advertiseHost);
+    f.put(ConfigKey.PUBLIC_SSH_HOST, publicSshHost);
+    f.put(ConfigKey.HOST_KEY_FILE, hostKeyFile);
+    f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
+    return RoleLauncher.serve(Role.PROXY, config, f, ProxyRole::start);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.intercept.client;
+
+import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.InterceptRequest;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.tunnel.TunnelClient;
+import dev.intercept.tunnel.TunnelKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One `intercept` run: registers, opens the reverse tunnel, renews the lease (re-registering if
+ * the proxy lost it), and on Ctrl-C or SIGTERM removes the intercept and closes the tunnel. The
+ * lease keeper and the tunnel report on the bus; this class prints the T: lines.
+ */
+public final class InterceptSession {
+  private static final long SETUP_TIMEOUT_S = 30;
+
+  /** What the user asked for. */
+  public record Options(String app, String name, List<Matcher> matchers, String localHost, int localPort,
+      List<URI> proxyUrls, int renewSeconds, long requestTimeoutMs) {
+  }
+
+  private final Vertx vertx;
+  private final Options o;
+  private final PrintStream out;
+  private final ProxyApiClient api;
+  private final KeyPair keys = TunnelKeys.generate();
+  private final String owner = owner();
+  private volatile TunnelClient tunnel;
+  private volatile int port;
+  private final AtomicBoolean cleaned = new AtomicBoolean();
+  private long renewTimer = -1;
+  private boolean leaseLost;
+
+  public InterceptSession(Vertx vertx, Options o, PrintStream out) {
+    this.vertx = vertx;
+    this.o = o;
+    this.out = out;
+    this.api = new ProxyApiClient(vertx, o.proxyUrls(), o.requestTimeoutMs());
+  }
+
+  private static String owner() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "unknown";
+    }
+    return System.getProperty("user.name", "user") + "@" + host + "/" + UUID.randomUUID();
+  }
+
+  private void t(String line) {
+    out.println("T: " + line);
+    out.flush();
+  }
+
+  /** Sets the intercept up; returns once traffic flows, or throws {@link UserError}. */
+  public void start() {
+    t("Setting up intercept session " + o.name());
+    t("Intercepting requests to " + o.app());
+    t("and redirecting them to localhost:" + o.localPort());
+    t("when the following headers match:");
+    o.matchers().forEach(m -> t("  " + m.header() + ": " + m.regex()));
+    t("Connecting to the Telepresence Proxy");
+    JsonObject reg = await(register(), "registering the intercept");
+    try {
+      openTunnel(reg);
+    } catch (UserError e) {
+      bestEffortDelete();
+      throw e;
+    }
+    vertx.eventBus().<JsonObject>localConsumer(BusAddresses.TUNNEL_STATE, m -> {
+      if (!cleaned.get()) {
+        t(m.body().getBoolean("up") ? "Tunnel to the proxy is back: " + m.body().getString("detail")
+            : "Tunnel to the proxy lost (" + m.body().getString("detail") + "); reconnecting");
+      }
+    });
+    vertx.eventBus().<JsonObject>localConsumer(BusAddresses.LEASE_STATE, m -> {
+      if (!cleaned.get()) {
+        t(m.body().getString("detail"));
+      }
+    });
+    renewTimer = vertx.setPeriodic(o.renewSeconds() * 1000L, id -> renew());
+    t("Intercept is running. Press Ctrl-C/Ctrl-Break to quit.");
+  }
+
+  private Future<JsonObject> register() {
+    return api.create(o.app(), o.name(), new InterceptRequest(o.matchers(), TunnelKeys.toOpenSsh(keys.getPublic()), owner));
+  }
+
+  private void openTunnel(JsonObject reg) {
+    port = reg.getInteger("port");
+    String sshHost = reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
+    TunnelClient.Spec spec = new TunnelClient.Spec(sshHost, reg.getInteger("sshPort"), reg.getString("sshUser"),
+        reg.getString("hostKey"), port, o.localHost(), o.localPort());
+    TunnelClient t = new TunnelClient(spec, keys, new TunnelClient.Listener() {
+      boolean first = true;
+
+      @Override
+      public void up(String detail) {
+        if (!first) {
+          publishTunnel(true, detail);
+        }
+        first = false;
+      }
+
+      @Override
+      public void down(String reason) {
+        publishTunnel(false, reason);
+      }
+    });
+    tunnel = t;
+    try {
+      t.start().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      t.close();
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      throw new UserError("cannot open the SSH tunnel to " + sshHost + ":" + reg.getInteger("sshPort") + ": "
+          + (c.getMessage() == null ? c.toString() : c.getMessage()));
+    }
+  }
+
+  private void publishTunnel(boolean up, String detail) {
+    vertx.eventBus().publish(BusAddresses.TUNNEL_STATE, new JsonObject().put("up", up).put("detail", detail));
+  }
+
+  private void publishLease(String state, String detail) {
+    vertx.eventBus().publish(BusAddresses.LEASE_STATE, new JsonObject().put("state", state).put("detail", detail));
+  }
+
+  /** Renews the lease; when the proxy no longer knows the intercept, registers it again. */
+  private void renew() {
+    api.renew(o.app(), o.name()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (leaseLost) {
+          leaseLost = false;
+          publishLease("renewed", "Proxy reachable again; lease renewed");
+        }
+        return;
+      }
+      Throwable e = ar.cause();
+      if (e instanceof ProxyApiClient.ApiError err && err.status() == 404) {
+        publishLease("lost", "The proxy no longer knows this intercept; registering it again");
+        reRegister();
+      } else if (!leaseLost) {
+        leaseLost = true;
+        publishLease("unreachable", "Cannot renew the lease (" + e.getMessage() + "); retrying");
+      }
+    });
+  }
+
+  private void reRegister() {
+    register().onComplete(ar -> {
+      if (ar.failed()) {
+        publishLease("lost", "Registering again failed (" + ar.cause().getMessage() + "); retrying");
+        return;
+      }
+      leaseLost = false;
+      int newPort = ar.result().getInteger("port");
+      if (newPort != port) {
+        // the proxy handed out another port: the tunnel must forward that one
+        vertx.executeBlocking(() -> {
+          TunnelClient old = tunnel;
+          old.close();
+          openTunnel(ar.result());
+          return null;
+        }).onComplete(x -> publishLease("registered", x.succeeded()
+            ? "Intercept registered again on port " + newPort
+            : "Tunnel on the new port failed: " + x.cause().getMessage()));
+      } else {
+        publishLease("registered", "Intercept registered again");
+      }
+    });
+  }
+
+  /** Ctrl-C/SIGTERM: removes the intercept, closes the tunnel. Idempotent. */
+  public void cleanup() {
+    if (!cleaned.compareAndSet(false, true)) {
+      return;
+    }
+    t("Exit cleanup in progress");
+    if (renewTimer >= 0) {
+      vertx.cancelTimer(renewTimer);
+    }
+    // tunnel first: the route drops (requests fail open to the pods) before the record goes
+    TunnelClient t = tunnel;
+    if (t != null) {
+      t.close();
+    }
+    bestEffortDelete();
+  }
+
+  private void bestEffortDelete() {
+    try {
+      api.delete(o.app(), o.name()).toCompletionStage().toCompletableFuture()
+          .get(o.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (!(c instanceof ProxyApiClient.ApiError err && err.status() == 404)) {
+        out.println("T: could not remove the intercept from the proxy (" + c.getMessage()
+            + "); its lease will lapse on its own");
+      }
+    }
+  }
+
+  private <T> T await(Future<T> f, String what) {
+    CompletableFuture<T> cf = f.toCompletionStage().toCompletableFuture();
+    try {
+      return cf.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new UserError(e.getCause().getMessage());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new UserError("timed out " + what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted while " + what);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.intercept.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One registered intercept (DESIGN.md "Intercept"). {@code tunnel} is the replica address that
+ * holds its SSH tunnel, null while no tunnel is up; {@code seq} orders intercepts by creation.
+ */
+public record Intercept(String app, String name, List<Matcher> matchers, int port, HostPort tunnel,
+    String owner, String publicKey, long seq, long createdAt, long expiresAt) {
+
+  public String key() {
+    return key(app, name);
+  }
+
+  public static String key(String app, String name) {
+    return app + "/" + name;
+  }
+
+  /** The SSH user a client logs in as: it names the intercept. */
+  public String sshUser() {
+    return sshUser(app, name);
+  }
+
+  public static String sshUser(String app, String name) {
+    return name + "." + app;
+  }
+
+  public Intercept withTunnel(HostPort t) {
+    return new Intercept(app, name, matchers, port, t, owner, publicKey, seq, createdAt, expiresAt);
+  }
+
+  public Intercept withExpiresAt(long t) {
+    return new Intercept(app, name, matchers, port, tunnel, owner, publicKey, seq, createdAt, t);
+  }
+
+  public static JsonArray matchersJson(List<Matcher> matchers) {
+    JsonArray a = new JsonArray();
+    matchers.forEach(m -> a.add(m.toJson()));
+    return a;
+  }
+
+  /** The stored form (everything). */
+  public JsonObject toJson() {
+    return toApiJson().put("publicKey", publicKey).put("seq", seq);
+  }
+
+  /** What the API lists: no key material. */
+  public JsonObject toApiJson() {
+    return new JsonObject()
+        .put("app", app)
+        .put("name", name)
+        .put("matchers", matchersJson(matchers))
+        .put("port", port)
+        .put("tunnel", tunnel == null ? null : tunnel.toJson())
+        .put("owner", owner)
+        .put("createdAt", createdAt)
+        .put("expiresAt", expiresAt);
+  }
+
+  public static Intercept fromJson(JsonObject j) {
+    return new Intercept(j.getString("app"), j.getString("name"),
+        j.getJsonArray("matchers").stream().map(Matcher::fromJson).toList(),
+        j.getInteger("port"), HostPort.fromJson(j.getJsonObject("tunnel")), j.getString("owner"),
+        j.getString("publicKey"), j.getLong("seq", 0L), j.getLong("createdAt"), j.getLong("expiresAt"));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.intercept.protocol;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One header condition of an intercept: the header's value must fully match the RE2 regex.
+ * Header names are stored lower-cased; pseudo-headers follow Envoy.
+ */
+public record Matcher(String header, String regex) {
+
+  public static final Set<String> PSEUDO_HEADERS = Set.of(":path", ":method", ":authority", ":scheme");
+  private static final int MAX_REGEX_LENGTH = 1024;
+
+  /** Validates and normalises; throws {@link InvalidInputException} with a reason. */
+  public static Matcher of(String header, String regex) {
+    if (header == null || header.isEmpty()) {
+      throw new InvalidInputException("matcher header is missing");
+    }
+    String name = header.toLowerCase(Locale.ROOT);
+    if (name.startsWith(":")) {
+      if (!PSEUDO_HEADERS.contains(name)) {
+        throw new InvalidInputException("unknown pseudo-header '" + header + "' (supported: :path, :method, :authority, :scheme)");
+      }
+    } else if (!isToken(name)) {
+      throw new InvalidInputException("'" + header + "' is not a valid HTTP header name");
+    }
+    compile(regex);
+    return new Matcher(name, regex);
+  }
+
+  /** Compiles with RE2/J, so a regex Envoy's safe_regex would refuse is refused here too. */
+  public static Pattern compile(String regex) {
+    if (regex == null) {
+      throw new InvalidInputException("matcher regex is missing");
+    }
+    if (regex.length() > MAX_REGEX_LENGTH) {
+      throw new InvalidInputException("regex is longer than " + MAX_REGEX_LENGTH + " characters");
+    }
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new InvalidInputException("invalid RE2 regex '" + regex + "': " + e.getDescription()
+          + (e.getDescription().contains("invalid or unsupported Perl syntax") || e.getDescription().contains("escape")
+              ? " (RE2 has no backreferences or lookaround)" : ""));
+    }
+  }
+
+  static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("header", header).put("regex", regex);
+  }
+
+  public static Matcher fromJson(Object o) {
+    if (!(o instanceof JsonObject json)) {
+      throw new InvalidInputException("each matcher must be an object {\"header\": ..., \"regex\": ...}");
+    }
+    for (String field : json.fieldNames()) {
+      if (!field.equals("header") && !field.equals("regex")) {
+        throw new InvalidInputException("unknown field '" + field + "' in matcher");
+      }
+    }
+    Object header = json.getValue("header");
+    Object regex = json.getValue("regex");
+    if (!(header instanceof String) || !(regex instanceof String)) {
+      throw new InvalidInputException("matcher needs string fields 'header' and 'regex'");
+    }
+    return of((String) header, (String) regex);
+  }
+
+  @Override
+  public String toString() {
+    return header + ": " + regex;
+  }
+}

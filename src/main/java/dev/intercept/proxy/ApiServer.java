@@ -1,0 +1,198 @@
+package dev.intercept.proxy;
+
+import dev.intercept.protocol.Intercept;
+import dev.intercept.protocol.InterceptRequest;
+import dev.intercept.protocol.InvalidInputException;
+import dev.intercept.protocol.Names;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The proxy's HTTP API (DESIGN.md "Proxy HTTP API"), JSON under /api/v1. */
+public class ApiServer extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final ProxySettings settings;
+  private final InterceptRegistry registry;
+  private final SshEndpoint ssh;
+  private HttpServer server;
+  private RoutePolls polls;
+
+  /** What the API tells clients about the SSH server. */
+  public record SshEndpoint(String publicHost, int port, String hostKey) {
+  }
+
+  public ApiServer(ProxySettings settings, InterceptRegistry registry, SshEndpoint ssh) {
+    this.settings = settings;
+    this.registry = registry;
+    this.ssh = ssh;
+  }
+
+  @Override
+  public Future<?> start() {
+    polls = new RoutePolls(vertx, registry, settings.maxWaiters(), settings.maxPollWaitSeconds());
+    Router r = Router.router(vertx);
+    r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    r.get("/readyz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ready")));
+    r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    r.put("/api/v1/apps/:app/intercepts/:name").handler(this::create);
+    r.get("/api/v1/apps/:app/intercepts").handler(this::listApp);
+    r.get("/api/v1/intercepts").handler(ctx -> respondList(ctx, registry.list(null)));
+    r.delete("/api/v1/apps/:app/intercepts/:name").handler(this::delete);
+    r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
+    r.get("/api/v1/apps/:app/routes").handler(this::routes);
+    r.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+        + ctx.request().path()));
+    r.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
+        + ctx.request().path()));
+    r.errorHandler(413, ctx -> error(ctx, 413, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+    r.errorHandler(400, ctx -> error(ctx, 400, "bad request"));
+    r.errorHandler(500, ctx -> {
+      LOG.error("API failure on {}", ctx.request().path(), ctx.failure());
+      error(ctx, 500, "internal error");
+    });
+    server = vertx.createHttpServer().requestHandler(r);
+    return server.listen(settings.apiPort(), settings.listenHost());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static String[] appAndName(RoutingContext ctx) {
+    return new String[] {Names.check("app", ctx.pathParam("app")), Names.check("intercept name", ctx.pathParam("name"))};
+  }
+
+  private void create(RoutingContext ctx) {
+    String[] an;
+    InterceptRequest req;
+    try {
+      an = appAndName(ctx);
+      req = InterceptRequest.parse(ctx.body().asString());
+    } catch (InvalidInputException e) {
+      fail(ctx, e);
+      return;
+    }
+    registry.create(an[0], an[1], req).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+        return;
+      }
+      Intercept i = ar.result();
+      LOG.info("intercept {} of app {} registered: port {}, matchers {}", i.name(), i.app(), i.port(), i.matchers());
+      JsonObject body = i.toApiJson()
+          .put("sshUser", i.sshUser())
+          .put("sshHost", ssh.publicHost().isEmpty() ? null : ssh.publicHost())
+          .put("sshPort", ssh.port())
+          .put("hostKey", ssh.hostKey())
+          .put("leaseSeconds", registry.leaseMillis() / 1000.0);
+      json(ctx, 201, body);
+    });
+  }
+
+  private void listApp(RoutingContext ctx) {
+    try {
+      respondList(ctx, registry.list(Names.check("app", ctx.pathParam("app"))));
+    } catch (InvalidInputException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void respondList(RoutingContext ctx, Future<List<Intercept>> list) {
+    list.onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else {
+        JsonArray a = new JsonArray();
+        ar.result().forEach(i -> a.add(i.toApiJson()));
+        json(ctx, 200, a);
+      }
+    });
+  }
+
+  private void delete(RoutingContext ctx) {
+    try {
+      String[] an = appAndName(ctx);
+      registry.delete(an[0], an[1]).onComplete(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("intercept {} of app {} deleted", an[1], an[0]);
+          ctx.response().setStatusCode(204).end();
+        } else {
+          fail(ctx, ar.cause());
+        }
+      });
+    } catch (InvalidInputException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void renew(RoutingContext ctx) {
+    try {
+      String[] an = appAndName(ctx);
+      registry.renew(an[0], an[1]).onComplete(ar -> {
+        if (ar.succeeded()) {
+          json(ctx, 200, new JsonObject().put("expiresAt", ar.result().expiresAt())
+              .put("tunnel", ar.result().tunnel() == null ? null : ar.result().tunnel().toJson()));
+        } else {
+          fail(ctx, ar.cause());
+        }
+      });
+    } catch (InvalidInputException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void routes(RoutingContext ctx) {
+    try {
+      String app = Names.check("app", ctx.pathParam("app"));
+      long since = longParam(ctx, "since", -1);
+      int wait = (int) longParam(ctx, "wait", 0);
+      polls.handle(ctx, app, since, wait);
+    } catch (InvalidInputException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private static long longParam(RoutingContext ctx, String name, long dflt) {
+    String v = ctx.queryParams().get(name);
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("query parameter '" + name + "' must be a whole number, got '" + v + "'");
+    }
+  }
+
+  static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    if (!ctx.response().ended()) {
+      json(ctx, status, new JsonObject().put("error", message));
+    }
+  }
+
+  static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof InvalidInputException bad) {
+      error(ctx, bad.status(), bad.getMessage());
+    } else if (e instanceof IllegalStateException busy) {
+      error(ctx, 503, busy.getMessage());
+    } else {
+      LOG.error("API failure on {}", ctx.request().path(), e);
+      error(ctx, 500, "internal error: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.intercept.proxy;
+
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
+import java.util.List;
+
+/** The proxy's configuration, typed once. */
+public record ProxySettings(String listenHost, int apiPort, int sshPort, List<Integer> forwardPorts,
+    String forwardBindHost, String advertiseHost, String publicSshHost, String hostKeyFile, int leaseSeconds,
+    int maxWaiters, int maxPollWaitSeconds) {
+
+  public static ProxySettings from(Config c) {
+    return new ProxySettings(
+        c.required(ConfigKey.LISTEN_HOST),
+        c.port(ConfigKey.API_PORT),
+        c.port(ConfigKey.SSH_PORT),
+        c.portList(ConfigKey.FORWARD_PORTS),
+        c.required(ConfigKey.FORWARD_BIND_HOST),
+        c.required(ConfigKey.ADVERTISE_HOST),
+        c.string(ConfigKey.PUBLIC_SSH_HOST),
+        c.string(ConfigKey.HOST_KEY_FILE),
+        c.integer(ConfigKey.LEASE_SECONDS, 1, 3600),
+        c.integer(ConfigKey.MAX_WAITERS, 1, 1_000_000),
+        c.integer(ConfigKey.MAX_POLL_WAIT_SECONDS, 1, 3600));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.intercept.sidecar;
+
+import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in data plane: a reverse proxy (vertx-http-proxy) that sends each request to the first
+ * matching intercept's tunnel, else to the app. The compiled table is swapped atomically on
+ * {@link BusAddresses#ROUTES_UPDATED}; bodies stream both ways; upstream connections are pooled
+ * and kept alive. Adds the headers Envoy adds.
+ */
+public class BuiltinRouter extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BuiltinRouter.class);
+  static final String TARGET = "intercept.target";
+
+  private final SidecarSettings settings;
+  private volatile RouteSelector selector;
+  private HttpServer server;
+
+  public BuiltinRouter(SidecarSettings settings) {
+    this.settings = settings;
+    this.selector = new RouteSelector(RouteTable.empty(settings.appName()));
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+            .setKeepAlive(true)
+            .setConnectTimeout(5_000)
+            .setDecompressionSupported(false),
+        new PoolOptions().setHttp1MaxSize(64));
+    HttpProxy proxy = HttpProxy.reverseProxy(client);
+    proxy.addInterceptor(new EnvoyHeaders(settings.routeTimeoutSeconds()));
+    proxy.origin(this::originRequest);
+    vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED,
+        m -> swap(RouteTable.fromJson(m.body())));
+    server = vertx.createHttpServer().requestHandler(proxy);
+    return server.listen(settings.listenPort(), settings.listenHost());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  void swap(RouteTable table) {
+    selector = new RouteSelector(table);
+    LOG.info("route table for {} is now version {}: {}", table.app(), table.version(),
+        table.routes().isEmpty() ? "all traffic to the app"
+            : table.routes().stream().map(r -> r.name() + " " + r.matchers() + " -> " + r.target()).toList());
+  }
+
+  private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
+    ProxyRequest pr = ctx.request();
+    HostPort target = selector.target(name -> value(pr, name));
+    String host = target == null ? settings.appHost() : target.host();
+    int port = target == null ? settings.appPort() : target.port();
+    return ctx.client().request(new RequestOptions()
+        .setHost(host)
+        .setPort(port)
+        .setIdleTimeout(settings.routeTimeoutSeconds() * 1000L));
+  }
+
+  /** Request values as Envoy matches them: pseudo-headers, then headers joined with ','. */
+  static String value(ProxyRequest pr, String name) {
+    HttpServerRequest in = pr.proxiedRequest();
+    switch (name) {
+      case ":path":
+        return pr.getURI();
+      case ":method":
+        return pr.getMethod().name();
+      case ":scheme":
+        return in.isSSL() ? "https" : "http";
+      case ":authority": {
+        String h = in.getHeader("host");
+        HostAndPort a = in.authority();
+        return h != null ? h : a == null ? null : a.port() < 0 ? a.host() : a.host() + ":" + a.port();
+      }
+      default: {
+        List<String> all = pr.headers().getAll(name);
+        return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(",", all);
+      }
+    }
+  }
+
+  /**
+   * What Envoy's connection manager adds before routing: x-forwarded-proto when absent, an
+   * x-request-id unless one came in, the expected timeout; and it keeps the original Host.
+   */
+  static final class EnvoyHeaders implements ProxyInterceptor {
+    private final String timeoutMs;
+
+    EnvoyHeaders(int timeoutSeconds) {
+      this.timeoutMs = Long.toString(timeoutSeconds * 1000L);
+    }
+
+    @Override
+    public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+      ProxyRequest pr = ctx.request();
+      HostAndPort authority = pr.proxiedRequest().authority();
+      if (authority != null) {
+        pr.setAuthority(authority);
+      }
+      MultiMap h = pr.headers();
+      if (!h.contains("x-forwarded-proto")) {
+        h.set("x-forwarded-proto", pr.proxiedRequest().isSSL() ? "https" : "http");
+      }
+      if (!h.contains("x-request-id")) {
+        h.set("x-request-id", UUID.randomUUID().toString());
+      }
+      h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
+      return ctx.sendRequest();
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

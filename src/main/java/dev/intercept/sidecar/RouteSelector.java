@@ -1,0 +1,76 @@
+package dev.intercept.sidecar;
+
+import com.google.re2j.Pattern;
+import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.Route;
+import dev.intercept.protocol.RouteTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A route table compiled for matching, immutable so the data plane can swap it atomically.
+ * Semantics follow Envoy's route matching with {@code safe_regex} header matchers: first route
+ * whose matchers all fully match wins; a header sent several times is matched as its values
+ * joined with ','; an absent header matches nothing; names are case-insensitive.
+ */
+public final class RouteSelector {
+  private final RouteTable table;
+  private final List<CompiledRoute> routes;
+
+  /** The request as matching sees it. */
+  public interface RequestView {
+    /** Pseudo-header or header value (values of a repeated header joined with ','), or null. */
+    String value(String lowerCaseName);
+  }
+
+  private record CompiledMatcher(String header, Pattern pattern) {
+  }
+
+  private record CompiledRoute(Route route, List<CompiledMatcher> matchers) {
+  }
+
+  public RouteSelector(RouteTable table) {
+    this.table = table;
+    List<CompiledRoute> compiled = new ArrayList<>();
+    for (Route r : table.routes()) {
+      List<CompiledMatcher> ms = new ArrayList<>();
+      for (Matcher m : r.matchers()) {
+        ms.add(new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
+      }
+      compiled.add(new CompiledRoute(r, List.copyOf(ms)));
+    }
+    this.routes = List.copyOf(compiled);
+  }
+
+  public RouteTable table() {
+    return table;
+  }
+
+  /** The first matching route, or null for the catch-all to the app. */
+  public Route select(RequestView request) {
+    for (CompiledRoute r : routes) {
+      if (matchesAll(r, request)) {
+        return r.route();
+      }
+    }
+    return null;
+  }
+
+  private static boolean matchesAll(CompiledRoute r, RequestView request) {
+    for (CompiledMatcher m : r.matchers()) {
+      String v = request.value(m.header());
+      if (v == null || !m.pattern().matches(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Target of the first matching route, or null for the app. */
+  public HostPort target(RequestView request) {
+    Route r = select(request);
+    return r == null ? null : r.target();
+  }
+}

@@ -1,0 +1,193 @@
+package dev.intercept.tunnel;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's reverse tunnel: an SSH session to the proxy that forwards the intercept's port to
+ * a local port. After the first success it keeps the tunnel up, reconnecting with backoff when
+ * the session drops, until closed.
+ */
+public class TunnelClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TunnelClient.class);
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  /** Where and as whom to connect, and what to forward. */
+  public record Spec(String host, int sshPort, String user, String hostKey, int remotePort, String localHost,
+      int localPort) {
+  }
+
+  /** Tunnel state changes, called on the tunnel's threads. */
+  public interface Listener {
+    void up(String detail);
+
+    void down(String reason);
+  }
+
+  private final Spec spec;
+  private final KeyPair keys;
+  private final PublicKey expectedHostKey;
+  private final Listener listener;
+  private final SshClient client;
+  private volatile ClientSession session;
+  private volatile boolean closed;
+  private Thread reconnector;
+
+  public TunnelClient(Spec spec, KeyPair keys, Listener listener) {
+    this.spec = spec;
+    this.keys = keys;
+    this.expectedHostKey = spec.hostKey() == null || spec.hostKey().isBlank() ? null : TunnelKeys.parse(spec.hostKey());
+    this.listener = listener;
+    client = SshClient.setUpDefaultClient();
+    client.setCipherFactories(TunnelServer.preferredCiphers());
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(5));
+    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+    CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, STEP_TIMEOUT);
+    client.setServerKeyVerifier((s, addr, key) -> {
+      boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
+      if (!ok) {
+        LOG.error("SSH host key of {} is {}, not the one the proxy API announced", addr, TunnelKeys.fingerprint(key));
+      }
+      return ok;
+    });
+    // the only channel the proxy may open to us is the forwarded-tcpip of our own -R
+    client.setForwardingFilter(new ForwardingFilter() {
+      @Override
+      public boolean canForwardAgent(Session s, String requestType) {
+        return false;
+      }
+
+      @Override
+      public boolean canForwardX11(Session s, String requestType) {
+        return false;
+      }
+
+      @Override
+      public boolean canListen(SshdSocketAddress address, Session s) {
+        return false;
+      }
+
+      @Override
+      public boolean canConnect(Type type, SshdSocketAddress address, Session s) {
+        return type == Type.Forwarded;
+      }
+    });
+    client.start();
+  }
+
+  /** Opens the tunnel once; the future fails with a one-line reason. Then keeps it up. */
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    reconnector = new Thread(() -> {
+      try {
+        connect();
+        first.complete(null);
+      } catch (Exception e) {
+        first.completeExceptionally(new IOException(describe(e)));
+        return;
+      }
+      keepUp();
+    }, "tunnel-reconnector");
+    reconnector.setDaemon(true);
+    reconnector.start();
+    return first;
+  }
+
+  private void connect() throws IOException {
+    ClientSession s = client.connect(spec.user(), spec.host(), spec.sshPort()).verify(STEP_TIMEOUT).getSession();
+    try {
+      s.addPublicKeyIdentity(keys);
+      s.auth().verify(STEP_TIMEOUT);
+      SshdSocketAddress bound = s.startRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()),
+          new SshdSocketAddress(spec.localHost(), spec.localPort()));
+      if (bound == null) {
+        throw new IOException("the proxy refused to forward port " + spec.remotePort());
+      }
+      session = s;
+      listener.up("forwarding proxy port " + spec.remotePort() + " to " + spec.localHost() + ":" + spec.localPort());
+    } catch (IOException | RuntimeException e) {
+      s.close(true);
+      throw e;
+    }
+  }
+
+  private void keepUp() {
+    long backoff = 200;
+    while (!closed) {
+      ClientSession s = session;
+      if (s != null) {
+        s.waitFor(java.util.EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
+        if (closed) {
+          return;
+        }
+        session = null;
+        listener.down("SSH session to " + spec.host() + ":" + spec.sshPort() + " closed");
+        backoff = 200;
+      }
+      try {
+        Thread.sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      try {
+        connect();
+      } catch (Exception e) {
+        LOG.debug("tunnel reconnect failed: {}", describe(e));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** True while a session holds the forward. */
+  public boolean isUp() {
+    ClientSession s = session;
+    return s != null && s.isOpen();
+  }
+
+  static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.replace('\n', ' ');
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (reconnector != null) {
+      reconnector.interrupt();
+    }
+    ClientSession s = session;
+    if (s != null) {
+      try {
+        s.close(false).await(Duration.ofSeconds(2));
+      } catch (IOException e) {
+        s.close(true);
+      }
+    }
+    try {
+      client.stop();
+    } catch (RuntimeException e) {
+      LOG.debug("stopping SSH client: {}", e.toString());
+    }
+  }
+}

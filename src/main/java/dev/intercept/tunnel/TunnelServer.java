@@ -1,0 +1,258 @@
+package dev.intercept.tunnel;
+
+import dev.intercept.protocol.Intercept;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.forward.DefaultForwarder;
+import org.apache.sshd.common.io.IoAcceptor;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's SSH server (Apache SSHD). A session authenticates with the public key registered for
+ * one intercept (the SSH user names it) and may do exactly one thing: a remote forward
+ * ({@code tcpip-forward}) of that intercept's port, which is bound on the forward bind address
+ * whatever the client asked. No shell, exec, subsystem, agent, X11 or direct-tcpip.
+ */
+public class TunnelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
+  private static final AttributeKey<Intercept> INTERCEPT = new AttributeKey<>();
+  private static final long DIRECTORY_TIMEOUT_S = 5;
+
+  private final TunnelDirectory directory;
+  private final String forwardBindHost;
+  private final SshServer sshd;
+  /** Intercept key -> the session holding its forward on this replica. */
+  private final Map<String, ServerSession> holders = new ConcurrentHashMap<>();
+
+  public TunnelServer(TunnelDirectory directory, String listenHost, int port, String forwardBindHost, String hostKeyFile) {
+    this.directory = directory;
+    this.forwardBindHost = forwardBindHost;
+    sshd = SshServer.setUpDefaultServer();
+    sshd.setHost(listenHost);
+    sshd.setPort(port);
+    sshd.setKeyPairProvider(hostKeys(hostKeyFile));
+    sshd.setCipherFactories(preferredCiphers());
+    CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+    // a quiet tunnel is not an idle one: liveness is the keepalives' job
+    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
+    sshd.setPasswordAuthenticator(null);
+    sshd.setKeyboardInteractiveAuthenticator(null);
+    sshd.setGSSAuthenticator(null);
+    sshd.setHostBasedAuthenticator(null);
+    sshd.setPublickeyAuthenticator(this::authenticate);
+    sshd.setForwardingFilter(new OwnPortOnly());
+    sshd.setForwarderFactory(InterceptForwarder::new);
+    sshd.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionClosed(Session session) {
+        released((ServerSession) session);
+      }
+    });
+  }
+
+  static List<NamedFactory<Cipher>> preferredCiphers() {
+    List<NamedFactory<Cipher>> c = new ArrayList<>();
+    for (BuiltinCiphers b : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
+        BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh)) {
+      if (b.isSupported()) {
+        c.add(b);
+      }
+    }
+    return c;
+  }
+
+  private static KeyPairProvider hostKeys(String file) {
+    if (file == null || file.isEmpty()) {
+      return KeyPairProvider.wrap(TunnelKeys.generate());
+    }
+    SimpleGeneratorHostKeyProvider p = new SimpleGeneratorHostKeyProvider(Path.of(file));
+    p.setAlgorithm("EC");
+    p.setKeySize(256);
+    return p;
+  }
+
+  public void start() throws IOException {
+    sshd.start();
+  }
+
+  public int port() {
+    return sshd.getPort();
+  }
+
+  /** The host key as an OpenSSH public-key line, for the API to hand to clients. */
+  public String hostKey() {
+    try {
+      KeyPair kp = sshd.getKeyPairProvider().loadKeys(null).iterator().next();
+      return TunnelKeys.toOpenSsh(kp.getPublic());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the SSH host key", e);
+    }
+  }
+
+  private boolean authenticate(String user, PublicKey key, ServerSession session) {
+    Intercept i = await(directory.lookup(user));
+    if (i == null) {
+      LOG.warn("SSH login refused for user {}: no such intercept", user);
+      return false;
+    }
+    boolean ok;
+    try {
+      ok = TunnelKeys.same(TunnelKeys.parse(i.publicKey()), key);
+    } catch (RuntimeException e) {
+      ok = false;
+    }
+    if (!ok) {
+      LOG.warn("SSH login refused for intercept {}: key {} is not the registered one", i.key(),
+          TunnelKeys.fingerprint(key));
+      return false;
+    }
+    session.setAttribute(INTERCEPT, i);
+    return true;
+  }
+
+  /** Closes every session of an intercept that was removed (deleted or lease lapsed). */
+  public void closeSessions(String app, String name) {
+    String user = Intercept.sshUser(app, name);
+    for (var s : sshd.getActiveSessions()) {
+      if (user.equals(s.getUsername())) {
+        LOG.info("closing SSH session of removed intercept {}", user);
+        s.close(true);
+      }
+    }
+  }
+
+  private void released(ServerSession session) {
+    Intercept i = session.getAttribute(INTERCEPT);
+    if (i != null && holders.remove(i.key(), session)) {
+      LOG.info("tunnel of intercept {} is down (session closed)", i.key());
+      directory.tunnelChanged(i, false);
+    }
+  }
+
+  private <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(DIRECTORY_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("intercept registry did not answer: {}", e.toString());
+      return null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    sshd.stop(true);
+  }
+
+  /** Only the session's own intercept port may be listened on; nothing may be connected to. */
+  private final class OwnPortOnly implements ForwardingFilter {
+    @Override
+    public boolean canListen(SshdSocketAddress address, Session session) {
+      Intercept i = session.getAttribute(INTERCEPT);
+      boolean ok = i != null && address.getPort() == i.port();
+      if (!ok) {
+        LOG.warn("refused tcpip-forward of port {} for {}: {}", address.getPort(),
+            i == null ? session.getUsername() : i.key(),
+            i == null ? "not authenticated" : "this intercept may only forward port " + i.port());
+      }
+      return ok;
+    }
+
+    @Override
+    public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+      LOG.warn("refused {} to {} for {}: the proxy is not a way into the cluster", type, address, session.getUsername());
+      return false;
+    }
+
+    @Override
+    public boolean canForwardAgent(Session session, String requestType) {
+      LOG.warn("refused agent forwarding for {}", session.getUsername());
+      return false;
+    }
+
+    @Override
+    public boolean canForwardX11(Session session, String requestType) {
+      LOG.warn("refused X11 forwarding for {}", session.getUsername());
+      return false;
+    }
+  }
+
+  /**
+   * Binds the intercept's port on the forward bind address (not where the client asked, so the
+   * sidecars can reach it), and records in the registry that this replica holds the tunnel before
+   * it answers the client: when the client hears "forwarding", the route is already published.
+   */
+  private final class InterceptForwarder extends DefaultForwarder {
+    InterceptForwarder(ConnectionService service) {
+      super(service);
+    }
+
+    @Override
+    protected InetSocketAddress doBind(SshdSocketAddress address, IoAcceptor acceptor) throws IOException {
+      return super.doBind(new SshdSocketAddress(forwardBindHost, address.getPort()), acceptor);
+    }
+
+    @Override
+    public synchronized SshdSocketAddress localPortForwardingRequested(SshdSocketAddress local) throws IOException {
+      ServerSession session = (ServerSession) getSession();
+      Intercept i = session.getAttribute(INTERCEPT);
+      ServerSession previous = i == null ? null : holders.get(i.key());
+      if (previous != null && previous != session) {
+        // the client reconnected before this replica noticed its old session die: the new one wins
+        LOG.info("intercept {} reconnected: closing its previous session", i.key());
+        previous.close(false).await(DIRECTORY_TIMEOUT_S, TimeUnit.SECONDS);
+      }
+      SshdSocketAddress bound = super.localPortForwardingRequested(local);
+      if (bound == null) {
+        return null;
+      }
+      holders.put(i.key(), session);
+      if (!Boolean.TRUE.equals(await(directory.tunnelChanged(i, true)))) {
+        holders.remove(i.key(), session);
+        localPortForwardingCancelled(local);
+        LOG.warn("tunnel of {} refused: the intercept is gone or the registry did not answer", i.key());
+        return null;
+      }
+      LOG.info("tunnel of intercept {} is up: port {} on {}", i.key(), bound.getPort(), forwardBindHost);
+      return bound;
+    }
+
+    @Override
+    public synchronized void localPortForwardingCancelled(SshdSocketAddress local) throws IOException {
+      super.localPortForwardingCancelled(local);
+      ServerSession session = (ServerSession) getSession();
+      Intercept i = session.getAttribute(INTERCEPT);
+      if (i != null && holders.remove(i.key(), session)) {
+        directory.tunnelChanged(i, false);
+      }
+    }
+  }
+
+  /** For closing and tests: the forwards this replica holds. */
+  public int tunnelsHeld() {
+    return holders.size();
+  }
+}
