@@ -42,6 +42,8 @@ public final class InterceptSession {
   private final AtomicBoolean cleaned = new AtomicBoolean();
   private long renewTimer = -1;
   private boolean leaseLost;
+  /** Only what this run registered is removed at exit: never another client's intercept. */
+  private volatile boolean registered;
 
   public InterceptSession(Vertx vertx, Options o, PrintStream out) {
     this.vertx = vertx;
@@ -74,6 +76,7 @@ public final class InterceptSession {
     o.matchers().forEach(m -> t("  " + m.header() + ": " + m.regex()));
     t("Connecting to the Telepresence Proxy");
     JsonObject reg = await(register(), "registering the intercept");
+    registered = true;
     try {
       openTunnel(reg);
     } catch (UserError e) {
@@ -141,7 +144,7 @@ public final class InterceptSession {
 
   /** Renews the lease; when the proxy no longer knows the intercept, registers it again. */
   private void renew() {
-    api.renew(o.app(), o.name()).onComplete(ar -> {
+    api.renew(o.app(), o.name(), owner).onComplete(ar -> {
       if (ar.succeeded()) {
         if (leaseLost) {
           leaseLost = false;
@@ -202,8 +205,11 @@ public final class InterceptSession {
   }
 
   private void bestEffortDelete() {
+    if (!registered) {
+      return;
+    }
     try {
-      api.delete(o.app(), o.name()).toCompletionStage().toCompletableFuture()
+      api.delete(o.app(), o.name(), owner).toCompletionStage().toCompletableFuture()
           .get(o.requestTimeoutMs(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       Throwable c = e.getCause() == null ? e : e.getCause();

@@ -60,13 +60,17 @@ public class ProxyApiClient {
         .map(b -> new JsonObject(b));
   }
 
-  public Future<JsonObject> renew(String app, String name) {
-    return call(HttpMethod.POST, "/api/v1/apps/" + app + "/intercepts/" + name + "/renew", "")
+  public Future<JsonObject> renew(String app, String name, String owner) {
+    return call(HttpMethod.POST, "/api/v1/apps/" + app + "/intercepts/" + name + "/renew" + ownerQuery(owner), "")
         .map(b -> new JsonObject(b));
   }
 
-  public Future<Void> delete(String app, String name) {
-    return call(HttpMethod.DELETE, "/api/v1/apps/" + app + "/intercepts/" + name, null).mapEmpty();
+  public Future<Void> delete(String app, String name, String owner) {
+    return call(HttpMethod.DELETE, "/api/v1/apps/" + app + "/intercepts/" + name + ownerQuery(owner), null).mapEmpty();
+  }
+
+  private static String ownerQuery(String owner) {
+    return owner == null ? "" : "?owner=" + java.net.URLEncoder.encode(owner, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public Future<JsonArray> list(String app) {

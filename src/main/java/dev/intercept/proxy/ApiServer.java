@@ -4,6 +4,7 @@ import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Names;
+import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -68,6 +69,10 @@ public class ApiServer extends VerticleBase {
     return server.actualPort();
   }
 
+  int waitingPolls() {
+    return polls.waiting();
+  }
+
   private static String[] appAndName(RoutingContext ctx) {
     return new String[] {Names.check("app", ctx.pathParam("app")), Names.check("intercept name", ctx.pathParam("name"))};
   }
@@ -78,6 +83,7 @@ public class ApiServer extends VerticleBase {
     try {
       an = appAndName(ctx);
       req = InterceptRequest.parse(ctx.body().asString());
+      TunnelKeys.parse(req.publicKey());
     } catch (InvalidInputException e) {
       fail(ctx, e);
       return;
@@ -122,7 +128,7 @@ public class ApiServer extends VerticleBase {
   private void delete(RoutingContext ctx) {
     try {
       String[] an = appAndName(ctx);
-      registry.delete(an[0], an[1]).onComplete(ar -> {
+      registry.delete(an[0], an[1], ctx.queryParams().get("owner")).onComplete(ar -> {
         if (ar.succeeded()) {
           LOG.info("intercept {} of app {} deleted", an[1], an[0]);
           ctx.response().setStatusCode(204).end();
@@ -138,7 +144,7 @@ public class ApiServer extends VerticleBase {
   private void renew(RoutingContext ctx) {
     try {
       String[] an = appAndName(ctx);
-      registry.renew(an[0], an[1]).onComplete(ar -> {
+      registry.renew(an[0], an[1], ctx.queryParams().get("owner")).onComplete(ar -> {
         if (ar.succeeded()) {
           json(ctx, 200, new JsonObject().put("expiresAt", ar.result().expiresAt())
               .put("tunnel", ar.result().tunnel() == null ? null : ar.result().tunnel().toJson()));

@@ -129,23 +129,27 @@ public class InterceptRegistry {
     return portPool.stream().filter(p -> !used.contains(p)).findFirst().orElse(null);
   }
 
-  public Future<Intercept> renew(String app, String name) {
+  public Future<Intercept> renew(String app, String name, String owner) {
     return locked(() -> intercepts().compose(map -> map.get(Intercept.key(app, name)).compose(json -> {
       if (json == null) {
         return Future.failedFuture(notFound(app, name));
       }
-      Intercept renewed = Intercept.fromJson(new JsonObject(json)).withExpiresAt(clock.get() + leaseMillis);
+      Intercept current = Intercept.fromJson(new JsonObject(json));
+      checkOwner(current, owner);
+      Intercept renewed = current.withExpiresAt(clock.get() + leaseMillis);
       return map.put(renewed.key(), renewed.toJson().encode()).map(v -> renewed);
     })));
   }
 
-  public Future<Intercept> delete(String app, String name) {
-    return locked(() -> intercepts().compose(map -> map.remove(Intercept.key(app, name)).compose(json -> {
+  /** Deletes; with an owner given, only that owner's intercept. */
+  public Future<Intercept> delete(String app, String name, String owner) {
+    return locked(() -> intercepts().compose(map -> map.get(Intercept.key(app, name)).compose(json -> {
       if (json == null) {
         return Future.failedFuture(notFound(app, name));
       }
       Intercept removed = Intercept.fromJson(new JsonObject(json));
-      return bumpVersion(app).map(v -> {
+      checkOwner(removed, owner);
+      return map.remove(removed.key()).compose(x -> bumpVersion(app)).map(v -> {
         announceRemoved(removed);
         return removed;
       });
@@ -207,6 +211,13 @@ public class InterceptRegistry {
   private void announceRemoved(Intercept i) {
     vertx.eventBus().publish(BusAddresses.INTERCEPT_REMOVED,
         new JsonObject().put("app", i.app()).put("name", i.name()).put("port", i.port()));
+  }
+
+  private static void checkOwner(Intercept i, String owner) {
+    if (owner != null && !owner.equals(i.owner())) {
+      throw new InvalidInputException(409, "intercept '" + i.name() + "' of app '" + i.app()
+          + "' belongs to another client");
+    }
   }
 
   static InvalidInputException notFound(String app, String name) {

@@ -15,7 +15,12 @@ public final class ProxyRole {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyRole.class);
 
   /** A started proxy: where it listens, and how to stop it. */
-  public record Running(Vertx vertx, TunnelServer ssh, int apiPort, int sshPort, ProxySettings settings) {
+  public record Running(Vertx vertx, TunnelServer ssh, ApiServer api, int apiPort, int sshPort, ProxySettings settings) {
+    /** Long-polls held open right now. */
+    public int waitingPolls() {
+      return api.waitingPolls();
+    }
+
     public Future<Void> close() {
       return vertx.executeBlocking(() -> {
         ssh.close();
@@ -51,7 +56,7 @@ public final class ProxyRole {
                 + "@" + s.forwardBindHost() + " advertise=" + s.advertiseHost());
             System.out.println("intercept proxy: config " + config.describe());
             LOG.info("SSH host key {}", hostKey);
-            return new Running(vertx, ssh, api.actualPort(), ssh.port(), s);
+            return new Running(vertx, ssh, api, api.actualPort(), ssh.port(), s);
           });
     });
   }

@@ -20,7 +20,6 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +73,17 @@ public class BuiltinRouter extends VerticleBase {
   private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
     ProxyRequest pr = ctx.request();
     HostPort target = selector.target(name -> value(pr, name));
-    String host = target == null ? settings.appHost() : target.host();
-    int port = target == null ? settings.appPort() : target.port();
+    if (target == null) {
+      return request(ctx, settings.appHost(), settings.appPort());
+    }
+    // a tunnel that just went away refuses the connection before any byte is sent: fail open to the app
+    return request(ctx, target.host(), target.port()).recover(e -> {
+      LOG.debug("intercept target {} unreachable ({}): request goes to the app", target, e.getMessage());
+      return request(ctx, settings.appHost(), settings.appPort());
+    });
+  }
+
+  private Future<io.vertx.core.http.HttpClientRequest> request(ProxyContext ctx, String host, int port) {
     return ctx.client().request(new RequestOptions()
         .setHost(host)
         .setPort(port)
@@ -132,9 +140,5 @@ public class BuiltinRouter extends VerticleBase {
       h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
       return ctx.sendRequest();
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -1,0 +1,139 @@
+package dev.intercept.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One role of the built jar running as a real process; its output lines collected for asserts. */
+public final class RoleProcess implements AutoCloseable {
+  private static final Path JAR = Path.of(System.getProperty("intercept.jar", "target/intercept.jar"));
+
+  private final String label;
+  private final Process process;
+  private final List<String> out = new ArrayList<>();
+  private final List<String> err = new ArrayList<>();
+
+  private RoleProcess(String label, Process process) {
+    this.label = label;
+    this.process = process;
+    pump(process.getInputStream(), out);
+    pump(process.getErrorStream(), err);
+  }
+
+  public static RoleProcess start(String label, Map<String, String> env, String... args) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
+    }
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar",
+        JAR.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));
+    pb.environment().putAll(env);
+    return new RoleProcess(label, pb.start());
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void pump(java.io.InputStream in, List<String> into) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (this) {
+            into.add(line);
+            notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    }, label + "-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits for a stdout line matching regex; returns its match. */
+  public synchronized Matcher awaitLine(String regex, long timeoutMs) throws InterruptedException {
+    Pattern p = Pattern.compile(regex);
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    int seen = 0;
+    while (true) {
+      for (; seen < out.size(); seen++) {
+        Matcher m = p.matcher(out.get(seen));
+        if (m.find()) {
+          return m;
+        }
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || (!process.isAlive() && seen == out.size())) {
+        throw new AssertionError(label + ": no line matching /" + regex + "/ within " + timeoutMs + " ms; alive="
+            + process.isAlive() + "\nstdout: " + out + "\nstderr: " + err);
+      }
+      wait(Math.min(left, 100));
+    }
+  }
+
+  /** The port of a "listening NAME=HOST:PORT" start-up line. */
+  public int port(String name) throws InterruptedException {
+    return Integer.parseInt(awaitLine(" " + name + "=[^ ]*:(\\d+)", 30_000).group(1));
+  }
+
+  public synchronized List<String> stdout() {
+    return new ArrayList<>(out);
+  }
+
+  public synchronized List<String> stderr() {
+    return new ArrayList<>(err);
+  }
+
+  public void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  public int awaitExit(long timeoutMs) throws InterruptedException {
+    if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(label + " did not exit within " + timeoutMs + " ms\nstdout: " + stdout()
+          + "\nstderr: " + stderr());
+    }
+    // let the pumps drain what the process wrote last
+    long deadline = System.currentTimeMillis() + 2_000;
+    while (System.currentTimeMillis() < deadline && (pumpsBusy())) {
+      Thread.onSpinWait();
+    }
+    return process.exitValue();
+  }
+
+  private boolean pumpsBusy() {
+    try {
+      return process.getInputStream().available() > 0 || process.getErrorStream().available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

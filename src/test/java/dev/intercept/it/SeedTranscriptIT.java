@@ -1,0 +1,151 @@
+package dev.intercept.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed demo end to end, every role a real process from the built jar on loopback ports: two
+ * developers intercept the same app with their own matches; Ctrl-C gives one's traffic back to
+ * the pod and leaves the other undisturbed.
+ */
+class SeedTranscriptIT {
+  private final List<RoleProcess> started = new ArrayList<>();
+  private int api;
+  private int sidecar;
+  private int alicePort;
+  private int bobPort;
+
+  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
+    RoleProcess p = RoleProcess.start(label, env, args);
+    started.add(p);
+    return p;
+  }
+
+  @BeforeEach
+  void cluster() throws Exception {
+    RoleProcess proxy = start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
+        "--ssh-port", "0", "--forward-ports", Http.freePorts(4), "--forward-bind-host", "127.0.0.1");
+    RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
+        "--hostname", "the-app-pod");
+    RoleProcess alice = start("alice-laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
+        "--hostname", "container_on_laptop");
+    RoleProcess bob = start("bob-laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
+        "--hostname", "bobs_laptop");
+    api = proxy.port("api");
+    int podPort = pod.port("http");
+    alicePort = alice.port("http");
+    bobPort = bob.port("http");
+    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", "http://127.0.0.1:" + api);
+    sidecar = sc.port("http");
+  }
+
+  @AfterEach
+  void stopAll() {
+    started.forEach(RoleProcess::close);
+  }
+
+  RoleProcess client(String label, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--role=client", "intercept"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--proxy-url", "http://127.0.0.1:" + api));
+    return start(label, Map.of(), all.toArray(String[]::new));
+  }
+
+  /** The first line of the answer, once it is the expected one (the route table propagates in ms). */
+  Http.Response awaitServedBy(String who, String path, String... headers) throws Exception {
+    long deadline = System.currentTimeMillis() + 5_000;
+    Http.Response r;
+    do {
+      r = Http.get(sidecar, path, headers);
+      if (r.firstLine().equals("Request served by " + who)) {
+        return r;
+      }
+      Thread.sleep(20);
+    } while (System.currentTimeMillis() < deadline);
+    throw new AssertionError(path + " " + List.of(headers) + " was served by '" + r.firstLine() + "', not " + who);
+  }
+
+  String servedBy(String path, String... headers) throws Exception {
+    return Http.get(sidecar, path, headers).firstLine().replace("Request served by ", "");
+  }
+
+  @Test
+  void twoDevelopersInterceptTheSameAppAndCtrlCGivesTrafficBack() throws Exception {
+    Http.Response pod = Http.get(sidecar, "/foo/bar");
+    assertEquals(200, pod.status());
+    assertEquals("Request served by the-app-pod", pod.firstLine());
+    assertTrue(pod.body().contains("HTTP/1.1 GET /foo/bar"), pod.body());
+    assertTrue(pod.body().contains("Host: the-app\n"), "the original Host is kept: " + pod.body());
+    assertTrue(pod.body().contains("X-Forwarded-Proto: http\n"), pod.body());
+    assertTrue(pod.body().matches("(?s).*X-Request-Id: [0-9a-f-]{36}\n.*"), pod.body());
+    assertEquals("the-app-pod", servedBy("/ark3"));
+
+    RoleProcess alice = client("alice", "myapp", "-m", ":path", ".*ark3.*", "--name", "test", "-p",
+        Integer.toString(alicePort));
+    alice.awaitLine("^T: Intercept is running", 30_000);
+    assertEquals(List.of(
+        "T: Setting up intercept session test",
+        "T: Intercepting requests to myapp",
+        "T: and redirecting them to localhost:" + alicePort,
+        "T: when the following headers match:",
+        "T:   :path: .*ark3.*",
+        "T: Connecting to the Telepresence Proxy",
+        "T: Intercept is running. Press Ctrl-C/Ctrl-Break to quit."), alice.stdout());
+    Http.Response atLaptop = awaitServedBy("container_on_laptop", "/ark3");
+    assertTrue(atLaptop.body().contains("Host: the-app\n"), atLaptop.body());
+    assertTrue(atLaptop.body().contains("X-Request-Id: "), atLaptop.body());
+    assertEquals("the-app-pod", servedBy("/foo/bar"));
+    assertEquals("the-app-pod", servedBy("/ark"), "full match: /ark is not .*ark3.*");
+
+    // a second developer, two matchers that must both hold
+    RoleProcess bob = client("bob", "myapp", "-m", "X-Dev", "bob", "-m", ":path", "/foo.*", "--name", "bob", "-p",
+        Integer.toString(bobPort));
+    bob.awaitLine("^T: Intercept is running", 30_000);
+    awaitServedBy("bobs_laptop", "/foo/bar", "x-dev", "bob");
+    assertEquals("the-app-pod", servedBy("/foo/bar"), "without the header: the pod");
+    assertEquals("the-app-pod", servedBy("/other", "x-dev", "bob"), "header alone is not enough");
+    assertEquals("container_on_laptop", servedBy("/ark3"));
+    assertEquals("container_on_laptop", servedBy("/foo/ark3", "x-dev", "bob"), "both match: first registered wins");
+
+    // bodies stream through the tunnel both ways
+    byte[] body = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(body);
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) ('a' + (body[i] & 15));
+    }
+    Http.Response echoed = Http.send(sidecar, "POST", "/upload/ark3", body);
+    assertEquals("Request served by container_on_laptop", echoed.firstLine());
+    assertTrue(echoed.body().endsWith(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)),
+        "the 1 MiB request body came back whole");
+
+    // the name is taken by another client: one line, non-zero exit, nothing changed
+    RoleProcess thief = client("thief", "myapp", "-m", ":path", ".*", "--name", "test", "-p", "1");
+    assertEquals(1, thief.awaitExit(30_000));
+    assertEquals(1, thief.stderr().stream().filter(l -> l.startsWith("intercept: ")).count(), thief.stderr().toString());
+    assertTrue(thief.stderr().get(thief.stderr().size() - 1).contains("belongs to another client"), thief.stderr().toString());
+    assertEquals("container_on_laptop", servedBy("/ark3"));
+
+    // Ctrl-C on the first developer
+    alice.signal("INT");
+    assertEquals(0, alice.awaitExit(15_000));
+    List<String> tail = alice.stdout().subList(7, alice.stdout().size());
+    assertEquals(List.of("T: Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed", "T: Exit cleanup in progress"), tail);
+    awaitServedBy("the-app-pod", "/ark3");
+    assertEquals("bobs_laptop", servedBy("/foo/bar", "x-dev", "bob"), "the other developer is undisturbed");
+
+    bob.signal("TERM");
+    assertEquals(0, bob.awaitExit(15_000));
+    awaitServedBy("the-app-pod", "/foo/bar", "x-dev", "bob");
+    RoleProcess list = start("list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
+    assertEquals(0, list.awaitExit(30_000));
+    assertEquals(List.of("no intercepts"), list.stdout());
+  }
+}

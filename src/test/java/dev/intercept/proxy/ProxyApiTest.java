@@ -1,0 +1,185 @@
+package dev.intercept.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intercept.config.ConfigKey;
+import dev.intercept.config.ConfigLoader;
+import dev.intercept.config.Role;
+import dev.intercept.tunnel.TunnelKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy API on a real server (port 0): validation, ownership, pool, long-poll. */
+class ProxyApiTest {
+  private static final String KEY = TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic());
+  private Vertx vertx;
+  private ProxyRole.Running proxy;
+  private WebClient web;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+    f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
+    f.put(ConfigKey.API_PORT, 0);
+    f.put(ConfigKey.SSH_PORT, 0);
+    f.put(ConfigKey.FORWARD_PORTS, "41000-41001");
+    f.put(ConfigKey.FORWARD_BIND_HOST, "127.0.0.1");
+    var config = get(ConfigLoader.load(vertx, Role.PROXY, null, f));
+    proxy = get(ProxyRole.start(vertx, config));
+    web = WebClient.create(vertx);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    get(proxy.close());
+    get(vertx.close());
+  }
+
+  static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  HttpResponse<Buffer> call(HttpMethod m, String path, String body) throws Exception {
+    var req = web.request(m, proxy.apiPort(), "127.0.0.1", path);
+    return get(body == null ? req.send() : req.sendBuffer(Buffer.buffer(body)));
+  }
+
+  static String body(String owner, String header, String regex) {
+    return new JsonObject().put("matchers", new JsonArray().add(new JsonObject().put("header", header)
+        .put("regex", regex))).put("publicKey", KEY).put("owner", owner).encode();
+  }
+
+  JsonArray list() throws Exception {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/api/v1/intercepts", null);
+    assertEquals(200, r.statusCode());
+    return r.bodyAsJsonArray();
+  }
+
+  void assertRejected(int status, String reasonPart, HttpMethod m, String path, String body) throws Exception {
+    JsonArray before = list();
+    HttpResponse<Buffer> r = call(m, path, body);
+    assertEquals(status, r.statusCode(), r.bodyAsString());
+    String error = r.bodyAsJsonObject().getString("error");
+    assertTrue(error != null && error.contains(reasonPart), "error '" + error + "' should say '" + reasonPart + "'");
+    assertEquals(before, list(), "a rejected request changes nothing");
+  }
+
+  @Test
+  void createListRenewDelete() throws Exception {
+    HttpResponse<Buffer> r = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body("me", ":path", ".*ark3.*"));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    JsonObject created = r.bodyAsJsonObject();
+    assertEquals(41000, created.getInteger("port"));
+    assertEquals("test.myapp", created.getString("sshUser"));
+    assertEquals(proxy.sshPort(), created.getInteger("sshPort"));
+    assertTrue(created.getString("hostKey").startsWith("ecdsa-sha2-nistp256 "));
+    assertEquals(10.0, created.getDouble("leaseSeconds"));
+    JsonArray all = list();
+    assertEquals(1, all.size());
+    assertEquals(null, all.getJsonObject(0).getValue("tunnel"));
+    assertEquals(null, all.getJsonObject(0).getValue("publicKey"), "key material is not listed");
+    assertEquals(all, call(HttpMethod.GET, "/api/v1/apps/myapp/intercepts", null).bodyAsJsonArray());
+    assertEquals(0, call(HttpMethod.GET, "/api/v1/apps/other/intercepts", null).bodyAsJsonArray().size());
+    long expires = all.getJsonObject(0).getLong("expiresAt");
+    HttpResponse<Buffer> renewed = call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/test/renew", "");
+    assertEquals(200, renewed.statusCode());
+    assertTrue(renewed.bodyAsJsonObject().getLong("expiresAt") >= expires);
+    assertEquals(204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/test", null).statusCode());
+    assertEquals(0, list().size());
+  }
+
+  @Test
+  void badInputIsRefusedWithAReasonAndChangesNothing() throws Exception {
+    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/existing", body("me", ":path", "/x"));
+    String p = "/api/v1/apps/myapp/intercepts/test";
+    assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "{not json");
+    assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "[1,2]");
+    assertRejected(400, "unknown field 'extra'", HttpMethod.PUT, p,
+        new JsonObject(body("me", ":path", "x")).put("extra", true).encode());
+    assertRejected(400, "'matchers' is empty", HttpMethod.PUT, p,
+        new JsonObject().put("matchers", new JsonArray()).put("publicKey", KEY).encode());
+    assertRejected(400, "'matchers' must be a list", HttpMethod.PUT, p, new JsonObject().put("publicKey", KEY).encode());
+    assertRejected(400, "'publicKey'", HttpMethod.PUT, p,
+        new JsonObject(body("me", ":path", "x")).put("publicKey", "").encode());
+    assertRejected(400, "not an OpenSSH public key", HttpMethod.PUT, p,
+        new JsonObject(body("me", ":path", "x")).put("publicKey", "ssh-rsa garbage").encode());
+    assertRejected(400, "not a valid HTTP header name", HttpMethod.PUT, p, body("me", "x dev", "x"));
+    assertRejected(400, "unknown pseudo-header", HttpMethod.PUT, p, body("me", ":status", "x"));
+    assertRejected(400, "invalid RE2 regex", HttpMethod.PUT, p, body("me", ":path", "(a)\\1"));
+    assertRejected(400, "lookaround", HttpMethod.PUT, p, body("me", ":path", "(?!a)"));
+    assertRejected(400, "intercept name 'Bad_Name'", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/Bad_Name",
+        body("me", ":path", "x"));
+    assertRejected(400, "app 'My.App'", HttpMethod.PUT, "/api/v1/apps/My.App/intercepts/test", body("me", ":path", "x"));
+    assertRejected(413, "larger than", HttpMethod.PUT, p, body("me", ":path", "x".repeat(70_000)));
+    assertRejected(409, "belongs to another client", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/existing",
+        body("someone-else", ":path", "/y"));
+    assertRejected(409, "belongs to another client", HttpMethod.DELETE,
+        "/api/v1/apps/myapp/intercepts/existing?owner=someone-else", null);
+    assertRejected(409, "belongs to another client", HttpMethod.POST,
+        "/api/v1/apps/myapp/intercepts/existing/renew?owner=someone-else", "");
+    assertRejected(404, "no intercept 'nope'", HttpMethod.POST, "/api/v1/apps/myapp/intercepts/nope/renew", "");
+    assertRejected(404, "no intercept 'nope'", HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/nope", null);
+    assertRejected(400, "'since' must be a whole number", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=x", null);
+    assertRejected(404, "no such endpoint", HttpMethod.GET, "/api/v1/nothing", null);
+  }
+
+  @Test
+  void theSameOwnerMayRegisterAgainAndKeepsItsPort() throws Exception {
+    int port = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/x"))
+        .bodyAsJsonObject().getInteger("port");
+    HttpResponse<Buffer> again = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/y"));
+    assertEquals(201, again.statusCode());
+    assertEquals(port, again.bodyAsJsonObject().getInteger("port"));
+    assertEquals("/y", list().getJsonObject(0).getJsonArray("matchers").getJsonObject(0).getString("regex"));
+  }
+
+  @Test
+  void aFullPortPoolIsRefusedAndAFreedPortIsReused() throws Exception {
+    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a")).statusCode());
+    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/other/intercepts/b", body("me", ":path", "/b")).statusCode());
+    assertRejected(503, "all 2 forward ports", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c",
+        body("me", ":path", "/c"));
+    assertEquals(204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/a", null).statusCode());
+    HttpResponse<Buffer> c = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body("me", ":path", "/c"));
+    assertEquals(201, c.statusCode());
+    assertEquals(41000, c.bodyAsJsonObject().getInteger("port"));
+  }
+
+  @Test
+  void longPollAnswersAtOnceOnNewVersionAndWakesOnChange() throws Exception {
+    JsonObject first = call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1&wait=10", null).bodyAsJsonObject();
+    long v = first.getLong("version");
+    assertEquals(0, first.getJsonArray("routes").size());
+    // same version: held until a change, here a timeout of 1 s
+    JsonObject held = call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=" + v + "&wait=1", null).bodyAsJsonObject();
+    assertEquals(v, held.getLong("version"));
+    // a waiting poll is woken by a registry change for its app
+    var waiting = web.get(proxy.apiPort(), "127.0.0.1", "/api/v1/apps/myapp/routes?since=" + v + "&wait=30").send();
+    dev.intercept.TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
+    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"));
+    JsonObject woken = get(waiting).bodyAsJsonObject();
+    assertNotEquals(v, woken.getLong("version"));
+    // no tunnel yet: the intercept is not routed (fail open)
+    assertEquals(0, woken.getJsonArray("routes").size());
+  }
+
+  @Test
+  void healthz() throws Exception {
+    assertEquals(200, call(HttpMethod.GET, "/healthz", null).statusCode());
+    assertEquals(200, call(HttpMethod.GET, "/readyz", null).statusCode());
+  }
+}
