@@ -44,11 +44,14 @@ final class ClientCommand implements Callable<Integer> {
     String proxyUrl;
     @Option(names = "--renew-seconds", description = "lease renewal period (default 3)")
     Integer renewSeconds;
+    @Option(names = "--request-timeout-seconds", description = "timeout of one call to the proxy (default 5)")
+    Integer requestTimeoutSeconds;
 
     Config load(Vertx vertx) {
       Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
       f.put(ConfigKey.PROXY_URL, proxyUrl);
       f.put(ConfigKey.RENEW_SECONDS, renewSeconds);
+      f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
       return RoleLauncher.loadConfig(vertx, Role.CLIENT, config, f);
     }
 

@@ -33,6 +33,10 @@ final class ProxyCommand implements Callable<Integer> {
   String hostKeyFile;
   @Option(names = "--lease-seconds", description = "intercept lease TTL (default 10)")
   Integer leaseSeconds;
+  @Option(names = "--max-waiters", description = "most long-polls held at once (default 1024)")
+  Integer maxWaiters;
+  @Option(names = "--max-poll-wait-seconds", description = "cap on a long-poll's wait (default 60)")
+  Integer maxPollWaitSeconds;
 
   @Override
   public Integer call() {
@@ -46,6 +50,8 @@ final class ProxyCommand implements Callable<Integer> {
     f.put(ConfigKey.PUBLIC_SSH_HOST, publicSshHost);
     f.put(ConfigKey.HOST_KEY_FILE, hostKeyFile);
     f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
+    f.put(ConfigKey.MAX_WAITERS, maxWaiters);
+    f.put(ConfigKey.MAX_POLL_WAIT_SECONDS, maxPollWaitSeconds);
     return RoleLauncher.serve(Role.PROXY, config, f, ProxyRole::start);
   }
 }

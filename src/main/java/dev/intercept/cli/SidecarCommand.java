@@ -31,6 +31,8 @@ final class SidecarCommand implements Callable<Integer> {
   Integer pollWaitSeconds;
   @Option(names = "--route-timeout-seconds", description = "upstream response timeout (default 15)")
   Integer routeTimeoutSeconds;
+  @Option(names = "--request-timeout-seconds", description = "timeout of one call to the proxy (default 5)")
+  Integer requestTimeoutSeconds;
 
   @Override
   public Integer call() {
@@ -43,6 +45,7 @@ final class SidecarCommand implements Callable<Integer> {
     f.put(ConfigKey.PROXY_URL, proxyUrl);
     f.put(ConfigKey.POLL_WAIT_SECONDS, pollWaitSeconds);
     f.put(ConfigKey.ROUTE_TIMEOUT_SECONDS, routeTimeoutSeconds);
+    f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
     return RoleLauncher.serve(Role.SIDECAR, config, f, SidecarRole::start);
   }
 }

@@ -33,7 +33,7 @@ public enum ConfigKey {
   LEASE_SECONDS("lease-seconds", 10, EnumSet.of(PROXY), null,
       "Lease TTL: an intercept whose client has not renewed for this long is removed."),
   MAX_WAITERS("max-waiters", 1024, EnumSet.of(PROXY), null,
-      "Most route long-polls held open at once by one proxy; beyond it a poll is answered at once."),
+      "Most route long-polls held open at once by one proxy; beyond it a poll gets 503 with Retry-After."),
   MAX_POLL_WAIT_SECONDS("max-poll-wait-seconds", 60, EnumSet.of(PROXY), null,
       "Upper bound on a long-poll's wait=S."),
   LISTEN_PORT("listen-port", 9900, EnumSet.of(SIDECAR), null, "Sidecar data-plane port (0 = any free port)."),

@@ -51,7 +51,7 @@ public class BuiltinRouter extends VerticleBase {
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
     HttpProxy proxy = HttpProxy.reverseProxy(client);
-    proxy.addInterceptor(new EnvoyHeaders(settings.routeTimeoutSeconds()));
+    proxy.addInterceptor(new EnvoyBehaviour(settings.routeTimeoutSeconds()));
     proxy.origin(this::originRequest);
     vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED,
         m -> swap(RouteTable.fromJson(m.body())));
@@ -113,13 +113,14 @@ public class BuiltinRouter extends VerticleBase {
   }
 
   /**
-   * What Envoy's connection manager adds before routing: x-forwarded-proto when absent, an
-   * x-request-id unless one came in, the expected timeout; and it keeps the original Host.
+   * What Envoy's connection manager does that an app can see: adds x-forwarded-proto when absent,
+   * an x-request-id unless one came in, the expected timeout; keeps the original Host; answers 504
+   * after the route timeout and 503 when the upstream cannot be reached.
    */
-  static final class EnvoyHeaders implements ProxyInterceptor {
+  static final class EnvoyBehaviour implements ProxyInterceptor {
     private final String timeoutMs;
 
-    EnvoyHeaders(int timeoutSeconds) {
+    EnvoyBehaviour(int timeoutSeconds) {
       this.timeoutMs = Long.toString(timeoutSeconds * 1000L);
     }
 
@@ -138,7 +139,19 @@ public class BuiltinRouter extends VerticleBase {
         h.set("x-request-id", UUID.randomUUID().toString());
       }
       h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
-      return ctx.sendRequest();
+      return ctx.sendRequest().recover(e -> Future.succeededFuture(envoyError(ctx, e)));
+    }
+
+    /** Envoy's answers when the upstream fails before its response headers. */
+    private static ProxyResponse envoyError(ProxyContext ctx, Throwable e) {
+      boolean timeout = e instanceof java.util.concurrent.TimeoutException
+          || (e.getMessage() != null && e.getMessage().contains("timeout period"));
+      String body = timeout ? "upstream request timeout" : "upstream connect error or disconnect/reset before headers";
+      ProxyResponse r = ctx.request().release().response();
+      r.headers().clear();
+      return r.setStatusCode(timeout ? 504 : 503).putHeader("content-type", "text/plain")
+          .putHeader("content-length", Integer.toString(body.length()))
+          .setBody(io.vertx.httpproxy.Body.body(io.vertx.core.buffer.Buffer.buffer(body)));
     }
   }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds target/intercept.jsa, an AppCDS archive of the classes a client run loads (JDK 13+
+# dynamic archive): a training run registers an intercept against a throwaway proxy, opens the
+# tunnel, and exits on SIGINT. Launches with -XX:SharedArchiveFile then start ~2x faster. The
+# archive is tied to this JDK and this jar: `make build` remakes it; a stale one is ignored.
+set -euo pipefail
+set -m
+cd "$(dirname "$0")/.."
+JAR=target/intercept.jar
+JSA=target/intercept.jsa
+OUT=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
+rm -f "$JSA"
+
+java -jar "$JAR" --role=proxy --listen-host 127.0.0.1 --api-port 0 --ssh-port 0 \
+  --forward-ports 39901-39916 --forward-bind-host 127.0.0.1 >"$OUT/proxy.out" 2>"$OUT/proxy.err" &
+for _ in $(seq 1 300); do grep -q listening "$OUT/proxy.out" && break; sleep 0.1; done
+API=$(grep -o ' api=[^ ]*' "$OUT/proxy.out" | sed 's/.*://')
+
+java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -jar "$JAR" --role=client intercept cds-training \
+  -m :path "/.*" -m x-dev "a|b" --name training -p 1 --proxy-url "http://127.0.0.1:$API" \
+  >"$OUT/client.out" 2>"$OUT/client.err" &
+CLIENT=$!
+for _ in $(seq 1 300); do
+  grep -q "Intercept is running" "$OUT/client.out" 2>/dev/null && break
+  kill -0 "$CLIENT" 2>/dev/null || break
+  sleep 0.1
+done
+kill -INT "$CLIENT" 2>/dev/null || true
+wait "$CLIENT" || true
+if [ -f "$JSA" ]; then
+  echo "appcds: $JSA ($(du -h "$JSA" | cut -f1)) from a client training run"
+else
+  echo "appcds: no archive made (launches still work, just slower to start)" >&2
+fi

@@ -1,0 +1,56 @@
+package dev.intercept.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad input to the jar: one line naming the problem, a non-zero exit, never a stack trace. */
+class CliErrorsIT {
+
+  static List<String> failsWith(int code, Map<String, String> env, String... args) throws Exception {
+    try (RoleProcess p = RoleProcess.start("cli", env, args)) {
+      assertEquals(code, p.awaitExit(30_000), "exit code; stderr: " + p.stderr());
+      List<String> err = p.stderr();
+      assertEquals(1, err.size(), "exactly one line: " + err);
+      assertTrue(err.get(0).startsWith("intercept"), err.get(0));
+      assertTrue(err.stream().noneMatch(l -> l.contains("Exception") || l.startsWith("\tat ")), err.toString());
+      return err;
+    }
+  }
+
+  @Test
+  void sidecarWithoutAppPortRefusesToStart() throws Exception {
+    String line = failsWith(1, Map.of("APPNAME", "myapp"), "--role=sidecar", "--listen-port", "0").get(0);
+    assertTrue(line.contains("app-port is required (set APPPORT"), line);
+  }
+
+  @Test
+  void unknownRoleAndBadFlags() throws Exception {
+    assertTrue(failsWith(2, Map.of(), "--role=wizard").get(0).contains("unknown role 'wizard'"));
+    assertTrue(failsWith(2, Map.of(), "--role=proxy", "--api-port", "eighty").get(0).contains("--api-port"));
+    assertTrue(failsWith(1, Map.of(), "--role=proxy", "--api-port", "70000").get(0).contains("api-port must be between"));
+    assertTrue(failsWith(1, Map.of(), "--role=echo", "--config", "/nonexistent.yaml").get(0).contains("does not exist"));
+  }
+
+  @Test
+  void clientRejectsBadMatchersBeforeCallingTheProxy() throws Exception {
+    String line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "(a)\\1", "--name", "t",
+        "-p", "8080", "--proxy-url", "http://127.0.0.1:1").get(0);
+    assertTrue(line.contains("invalid RE2 regex"), line);
+    line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "Bad_Name",
+        "-p", "8080").get(0);
+    assertTrue(line.contains("--name 'Bad_Name'"), line);
+    line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "--name", "t", "-p", "8080").get(0);
+    assertTrue(line.contains("Missing required option"), line);
+  }
+
+  @Test
+  void clientSaysWhenTheProxyIsUnreachable() throws Exception {
+    String line = failsWith(1, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t",
+        "-p", "8080", "--proxy-url", "http://127.0.0.1:" + Http.freePorts(1)).get(0);
+    assertTrue(line.contains("cannot reach the proxy at http://127.0.0.1:"), line);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.intercept.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intercept.TestWait;
+import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.Route;
+import dev.intercept.protocol.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The built-in data plane on real sockets: routing, headers, streaming, keep-alive, errors. */
+class BuiltinRouterTest {
+  private Vertx vertx;
+  private HttpServer app;
+  private HttpServer laptop;
+  private BuiltinRouter router;
+  private HttpClient client;
+  private final Set<Object> appConnections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger laptopRequests = new AtomicInteger();
+
+  static <T> T get(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** An upstream that names itself, echoes headers, streams the body back; /slow never answers. */
+  HttpServer upstream(String name, Runnable onRequest) throws Exception {
+    return get(vertx.createHttpServer().requestHandler(req -> {
+      onRequest.run();
+      if (req.path().equals("/slow")) {
+        return;
+      }
+      if (name.equals("app")) {
+        appConnections.add(req.connection());
+      }
+      var resp = req.response().setChunked(true);
+      resp.write("served-by=" + name + "\n" + "host=" + req.getHeader("host") + "\n" + "xfp="
+          + req.getHeader("x-forwarded-proto") + "\n" + "rid=" + req.getHeader("x-request-id") + "\n");
+      req.handler(resp::write);
+      req.endHandler(v -> resp.end());
+    }).listen(0, "127.0.0.1"));
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    app = upstream("app", () -> { });
+    laptop = upstream("laptop", laptopRequests::incrementAndGet);
+    SidecarSettings s = new SidecarSettings("127.0.0.1", 0, "myapp", "127.0.0.1", app.actualPort(),
+        List.of("http://127.0.0.1:1"), 25, 1, 5);
+    router = new BuiltinRouter(s);
+    get(vertx.deployVerticle(router));
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    get(vertx.close());
+  }
+
+  record Answer(int status, String body) {
+    String servedBy() {
+      return body.lines().findFirst().orElse("");
+    }
+  }
+
+  Answer send(HttpMethod m, String path, Buffer body, String... headers) throws Exception {
+    RequestOptions o = new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(router.actualPort()).setURI(path)
+        .putHeader("host", "the-app");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      o.addHeader(headers[i], headers[i + 1]);
+    }
+    return get(client.request(o).compose(r -> body == null ? r.send() : r.send(body))
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))));
+  }
+
+  void routes(Route... rs) {
+    RouteTable t = new RouteTable("myapp", System.nanoTime(), List.of(rs));
+    vertx.eventBus().publish(BusAddresses.ROUTES_UPDATED, t.toJson());
+  }
+
+  @Test
+  void unmatchedGoesToTheAppWithEnvoysHeadersAndTheOriginalHost() throws Exception {
+    Answer a = send(HttpMethod.GET, "/foo/bar", null);
+    assertEquals(200, a.status());
+    assertEquals("served-by=app", a.servedBy());
+    assertTrue(a.body().contains("host=the-app\n"), a.body());
+    assertTrue(a.body().contains("xfp=http\n"), a.body());
+    assertTrue(a.body().matches("(?s).*rid=[0-9a-f-]{36}\n.*"), a.body());
+    Answer kept = send(HttpMethod.GET, "/", null, "x-request-id", "abc", "x-forwarded-proto", "https");
+    assertTrue(kept.body().contains("rid=abc\n") && kept.body().contains("xfp=https\n"), kept.body());
+  }
+
+  @Test
+  void tableSwapsDivertMatchingRequestsOnly() throws Exception {
+    routes(new Route("t", List.of(Matcher.of(":path", ".*ark3.*")), new HostPort("127.0.0.1", laptop.actualPort())));
+    TestWait.until(() -> call("/ark3").equals("served-by=laptop"), 5_000, "the new table");
+    assertEquals("served-by=app", call("/foo/bar"));
+    routes();
+    TestWait.until(() -> call("/ark3").equals("served-by=app"), 5_000, "the empty table");
+  }
+
+  String call(String path) {
+    try {
+      return send(HttpMethod.GET, path, null).servedBy();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void bodiesStreamBothWaysAndConnectionsAreKeptAlive() throws Exception {
+    Buffer big = Buffer.buffer("x".repeat(4 << 20));
+    for (int i = 0; i < 5; i++) {
+      Answer a = send(HttpMethod.POST, "/upload", big);
+      assertEquals(200, a.status());
+      assertTrue(a.body().endsWith(big.toString()), "4 MiB echoed whole");
+    }
+    assertEquals(1, appConnections.size(), "five requests, one upstream connection");
+  }
+
+  @Test
+  void deadTunnelFailsOpenToTheApp() throws Exception {
+    int closed = Integer.parseInt(dev.intercept.it.Http.freePorts(1));
+    routes(new Route("gone", List.of(Matcher.of(":path", ".*")), new HostPort("127.0.0.1", closed)));
+    TestWait.until(() -> router.actualPort() > 0, 1_000, "router");
+    // whatever the table says, a refused tunnel port never yields an error
+    for (int i = 0; i < 20; i++) {
+      assertEquals("served-by=app", send(HttpMethod.GET, "/x", null).servedBy());
+    }
+  }
+
+  @Test
+  void routeTimeoutAnswers504AndADeadAppAnswers503() throws Exception {
+    Answer slow = send(HttpMethod.GET, "/slow", null);
+    assertEquals(504, slow.status());
+    assertEquals("upstream request timeout", slow.body());
+    get(app.close());
+    Answer down = send(HttpMethod.GET, "/foo", null);
+    assertEquals(503, down.status());
+    assertTrue(down.body().startsWith("upstream connect error"), down.body());
+  }
+}
