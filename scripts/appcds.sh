@@ -6,8 +6,9 @@
 set -euo pipefail
 set -m
 cd "$(dirname "$0")/.."
-JAR=target/intercept.jar
-JSA=target/intercept.jsa
+# absolute: the archive only applies to launches that name the jar by the same path (bin/intercept does)
+JAR=$PWD/target/intercept.jar
+JSA=$PWD/target/intercept.jsa
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 rm -f "$JSA"
@@ -17,7 +18,7 @@ java -jar "$JAR" --role=proxy --listen-host 127.0.0.1 --api-port 0 --ssh-port 0 
 for _ in $(seq 1 300); do grep -q listening "$OUT/proxy.out" && break; sleep 0.1; done
 API=$(grep -o ' api=[^ ]*' "$OUT/proxy.out" | sed 's/.*://')
 
-java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -jar "$JAR" --role=client intercept cds-training \
+java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" --role=client intercept cds-training \
   -m :path "/.*" -m x-dev "a|b" --name training -p 1 --proxy-url "http://127.0.0.1:$API" \
   >"$OUT/client.out" 2>"$OUT/client.err" &
 CLIENT=$!

@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 JAR=target/intercept.jar
 LOGS=demo-logs
 FORWARD_PORTS=${DEMO_FORWARD_PORTS:-9000-9015}
-# shellcheck disable=SC2206
-JAVA=(java ${INTERCEPT_JAVA_OPTS:-} -jar "$JAR")
-[ -f target/intercept.jsa ] && JAVA=(java -XX:SharedArchiveFile=target/intercept.jsa -Xshare:auto -XX:TieredStopAtLevel=1 -jar "$JAR")
+# bin/intercept: the jar with the fast-start flags. Under perl, SIGINT is reset to its default so
+# the client gets our Ctrl-C even when this script was started with SIGINT ignored.
+JAVA=(bin/intercept)
+command -v perl >/dev/null && JAVA=(perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die $!' bin/intercept)
 
 command -v curl >/dev/null || { echo "demo: curl is needed (apt-get install -y curl)" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "demo: $JAR is missing; run 'make build'" >&2; exit 1; }

@@ -2,6 +2,7 @@ package dev.intercept.cli;
 
 import dev.intercept.client.InterceptSession;
 import dev.intercept.client.ProxyApiClient;
+import dev.intercept.client.StartupTiming;
 import dev.intercept.client.UserError;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigException;
@@ -102,10 +103,14 @@ final class ClientCommand implements Callable<Integer> {
         System.err.println("intercept: " + e.getMessage());
         return 2;
       }
+      StartupTiming.mark("main: arguments parsed");
+      InterceptSession.Prepared prepared = InterceptSession.Prepared.start();
       Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+      StartupTiming.mark("Vert.x up");
       InterceptSession session = null;
       try {
         Config c = load(vertx);
+        StartupTiming.mark("config loaded");
         InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, urls(c),
             c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
         CountDownLatch stop = new CountDownLatch(1);
@@ -118,7 +123,7 @@ final class ClientCommand implements Callable<Integer> {
           why[0] = "Terminated (SIGTERM)";
           stop.countDown();
         });
-        session = new InterceptSession(vertx, o, System.out);
+        session = new InterceptSession(vertx, o, System.out, prepared);
         session.start();
         stop.await();
         System.out.println("T: " + why[0]);
@@ -127,6 +132,8 @@ final class ClientCommand implements Callable<Integer> {
       } catch (UserError | ConfigException e) {
         if (session != null) {
           session.cleanup();
+        } else {
+          prepared.sshClient().thenAccept(org.apache.sshd.client.SshClient::stop);
         }
         System.err.println("intercept: " + e.getMessage());
         return e instanceof UserError u ? u.exitCode() : 2;

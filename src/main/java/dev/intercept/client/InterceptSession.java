@@ -5,6 +5,7 @@ import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelKeys;
+import org.apache.sshd.client.SshClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,8 @@ public final class InterceptSession {
   private final Options o;
   private final PrintStream out;
   private final ProxyApiClient api;
-  private final KeyPair keys = TunnelKeys.generate();
+  private final KeyPair keys;
+  private final CompletableFuture<SshClient> sshClient;
   private final String owner = owner();
   private volatile TunnelClient tunnel;
   private volatile int port;
@@ -45,7 +47,17 @@ public final class InterceptSession {
   /** Only what this run registered is removed at exit: never another client's intercept. */
   private volatile boolean registered;
 
-  public InterceptSession(Vertx vertx, Options o, PrintStream out) {
+  /** Key generation and the SSH client's start-up run while the rest starts (see Prepared). */
+  public record Prepared(CompletableFuture<KeyPair> keys, CompletableFuture<SshClient> sshClient) {
+    public static Prepared start() {
+      return new Prepared(CompletableFuture.supplyAsync(TunnelKeys::generate),
+          CompletableFuture.supplyAsync(TunnelClient::newSshClient));
+    }
+  }
+
+  public InterceptSession(Vertx vertx, Options o, PrintStream out, Prepared prepared) {
+    this.keys = prepared.keys().join();
+    this.sshClient = prepared.sshClient();
     this.vertx = vertx;
     this.o = o;
     this.out = out;
@@ -75,10 +87,13 @@ public final class InterceptSession {
     t("when the following headers match:");
     o.matchers().forEach(m -> t("  " + m.header() + ": " + m.regex()));
     t("Connecting to the Telepresence Proxy");
+    StartupTiming.mark("keys generated, T: lines printed");
     JsonObject reg = await(register(), "registering the intercept");
     registered = true;
+    StartupTiming.mark("registered with the proxy");
     try {
       openTunnel(reg);
+      StartupTiming.mark("tunnel up");
     } catch (UserError e) {
       bestEffortDelete();
       throw e;
@@ -107,7 +122,13 @@ public final class InterceptSession {
     String sshHost = reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
     TunnelClient.Spec spec = new TunnelClient.Spec(sshHost, reg.getInteger("sshPort"), reg.getString("sshUser"),
         reg.getString("hostKey"), port, o.localHost(), o.localPort());
-    TunnelClient t = new TunnelClient(spec, keys, new TunnelClient.Listener() {
+    SshClient client;
+    try {
+      client = tunnel == null ? sshClient.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS) : TunnelClient.newSshClient();
+    } catch (Exception e) {
+      throw new UserError("cannot start the SSH client: " + e.getMessage());
+    }
+    TunnelClient t = new TunnelClient(client, spec, keys, new TunnelClient.Listener() {
       boolean first = true;
 
       @Override
@@ -200,6 +221,8 @@ public final class InterceptSession {
     TunnelClient t = tunnel;
     if (t != null) {
       t.close();
+    } else {
+      sshClient.thenAccept(SshClient::stop);
     }
     bestEffortDelete();
   }

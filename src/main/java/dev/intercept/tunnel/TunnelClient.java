@@ -46,25 +46,18 @@ public class TunnelClient implements AutoCloseable {
   private volatile boolean closed;
   private Thread reconnector;
 
-  public TunnelClient(Spec spec, KeyPair keys, Listener listener) {
-    this.spec = spec;
-    this.keys = keys;
-    this.expectedHostKey = spec.hostKey() == null || spec.hostKey().isBlank() ? null : TunnelKeys.parse(spec.hostKey());
-    this.listener = listener;
-    client = SshClient.setUpDefaultClient();
+  /**
+   * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, keepalives, and a
+   * forwarding filter that accepts only the forwarded-tcpip channel of our own -R. Building it
+   * takes a while (class loading), so the client starts it while it registers.
+   */
+  public static SshClient newSshClient() {
+    SshClient client = SshClient.setUpDefaultClient();
     client.setCipherFactories(TunnelServer.preferredCiphers());
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(5));
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
     CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, STEP_TIMEOUT);
-    client.setServerKeyVerifier((s, addr, key) -> {
-      boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
-      if (!ok) {
-        LOG.error("SSH host key of {} is {}, not the one the proxy API announced", addr, TunnelKeys.fingerprint(key));
-      }
-      return ok;
-    });
-    // the only channel the proxy may open to us is the forwarded-tcpip of our own -R
     client.setForwardingFilter(new ForwardingFilter() {
       @Override
       public boolean canForwardAgent(Session s, String requestType) {
@@ -87,6 +80,23 @@ public class TunnelClient implements AutoCloseable {
       }
     });
     client.start();
+    return client;
+  }
+
+  /** Takes ownership of {@code client} (from {@link #newSshClient()}): closing the tunnel stops it. */
+  public TunnelClient(SshClient client, Spec spec, KeyPair keys, Listener listener) {
+    this.spec = spec;
+    this.keys = keys;
+    this.expectedHostKey = spec.hostKey() == null || spec.hostKey().isBlank() ? null : TunnelKeys.parse(spec.hostKey());
+    this.listener = listener;
+    this.client = client;
+    client.setServerKeyVerifier((s, addr, key) -> {
+      boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
+      if (!ok) {
+        LOG.error("SSH host key of {} is {}, not the one the proxy API announced", addr, TunnelKeys.fingerprint(key));
+      }
+      return ok;
+    });
   }
 
   /** Opens the tunnel once; the future fails with a one-line reason. Then keeps it up. */

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /** One role of the built jar running as a real process; its output lines collected for asserts. */
 public final class RoleProcess implements AutoCloseable {
-  private static final Path JAR = Path.of(System.getProperty("intercept.jar", "target/intercept.jar"));
+  private static final Path JAR = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).toAbsolutePath();
+  private static final Path PERL = Path.of("/usr/bin/perl");
 
   private final String label;
   private final Process process;
@@ -29,12 +30,34 @@ public final class RoleProcess implements AutoCloseable {
     pump(process.getErrorStream(), err);
   }
 
+  /** Starts a role with the fast-start flags (C1 only, the AppCDS archive when built). */
   public static RoleProcess start(String label, Map<String, String> env, String... args) throws IOException {
+    return start(label, env, fastStartFlags(), args);
+  }
+
+  public static List<String> fastStartFlags() {
+    List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    Path jsa = JAR.resolveSibling("intercept.jsa");
+    if (Files.isRegularFile(jsa)) {
+      flags.add("-XX:SharedArchiveFile=" + jsa);
+    }
+    return flags;
+  }
+
+  public static RoleProcess start(String label, Map<String, String> env, List<String> jvmFlags, String... args)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
     }
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar",
-        JAR.toString()));
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(PERL)) {
+      // A terminal's foreground process always receives Ctrl-C; a process started from a shell or
+      // CI runner that ignores SIGINT inherits the "ignore" and the JVM may not undo it. Reset it.
+      cmd.addAll(List.of(PERL.toString(), "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
+    }
+    cmd.add(javaBin());
+    cmd.addAll(jvmFlags);
+    cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));

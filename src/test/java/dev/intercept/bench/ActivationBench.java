@@ -1,0 +1,130 @@
+package dev.intercept.bench;
+
+import dev.intercept.it.Http;
+import dev.intercept.it.RoleProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Time from starting the client to the first request served at the laptop, and from Ctrl-C to
+ * the pod serving again, with three ways of launching the JVM, side by side in one run. The
+ * anchor: a bare `--role=client list` (JVM start to one answered Vert.x call) in the same run.
+ * Run by `make bench`; prints a Markdown table.
+ */
+public final class ActivationBench {
+  private static int sidecar;
+  private static int api;
+  private static int laptop;
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<RoleProcess> roles = new ArrayList<>();
+    try {
+      RoleProcess proxy = RoleProcess.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1",
+          "--api-port", "0", "--ssh-port", "0", "--forward-ports", Http.freePorts(4), "--forward-bind-host",
+          "127.0.0.1");
+      roles.add(proxy);
+      RoleProcess pod = RoleProcess.start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
+          "--hostname", "the-app-pod");
+      roles.add(pod);
+      RoleProcess lap = RoleProcess.start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port",
+          "0", "--hostname", "container_on_laptop");
+      roles.add(lap);
+      api = proxy.port("api");
+      laptop = lap.port("http");
+      RoleProcess sc = RoleProcess.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT",
+          Integer.toString(pod.port("http"))), "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0",
+          "--proxy-url", "http://127.0.0.1:" + api);
+      roles.add(sc);
+      sidecar = sc.port("http");
+
+      Path jsa = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).resolveSibling("intercept.jsa");
+      Map<String, List<String>> variants = new LinkedHashMap<>();
+      variants.put("java -jar", List.of());
+      variants.put("java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar",
+          List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+      if (Files.isRegularFile(jsa)) {
+        variants.put("bin/intercept (the above + -XX:SharedArchiveFile=intercept.jsa)",
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
+      }
+      System.out.println("| launch | anchor: `client list` (ms) | start → first request at laptop (ms) "
+          + "| Ctrl-C → pod serves again (ms) | client exit after Ctrl-C (ms) |");
+      System.out.println("| --- | --- | --- | --- | --- |");
+      for (var v : variants.entrySet()) {
+        List<Long> anchor = new ArrayList<>();
+        List<Long> on = new ArrayList<>();
+        List<Long> off = new ArrayList<>();
+        List<Long> exit = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          anchor.add(listOnce(v.getValue()));
+          long[] t = interceptOnce(v.getValue(), i);
+          on.add(t[0]);
+          off.add(t[1]);
+          exit.add(t[2]);
+        }
+        System.out.printf("| `%s` | %d | %d | %d | %d |%n", v.getKey(), median(anchor), median(on), median(off),
+            median(exit));
+        System.err.printf("%s: anchor %s, on %s, off %s, exit %s%n", v.getKey(), anchor, on, off, exit);
+      }
+      System.out.println();
+      System.out.println("Medians of " + runs + " runs; all values in ms.");
+    } finally {
+      roles.forEach(RoleProcess::close);
+    }
+  }
+
+  private static long listOnce(List<String> flags) throws Exception {
+    long t0 = System.nanoTime();
+    try (RoleProcess p = RoleProcess.start("list", Map.of(), flags, "--role=client", "list", "--proxy-url",
+        "http://127.0.0.1:" + api)) {
+      if (p.awaitExit(30_000) != 0) {
+        throw new IllegalStateException("list failed: " + p.stderr());
+      }
+    }
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /** {start → laptop, Ctrl-C → pod, Ctrl-C → client exited} in ms. */
+  private static long[] interceptOnce(List<String> flags, int i) throws Exception {
+    long t0 = System.nanoTime();
+    try (RoleProcess c = RoleProcess.start("client", Map.of(), flags, "--role=client", "intercept", "myapp", "-m",
+        ":path", ".*ark3.*", "--name", "bench" + i, "-p", Integer.toString(laptop), "--proxy-url",
+        "http://127.0.0.1:" + api)) {
+      // no load while the client starts (2 cores): wait for its "running" line, then poll fast;
+      // the proxy publishes the route before it confirms the tunnel, so nothing is missed
+      c.awaitLine("^T: Intercept is running", 30_000);
+      awaitServedBy("container_on_laptop", 30_000, c);
+      long on = System.nanoTime() - t0;
+      long t1 = System.nanoTime();
+      c.signal("INT");
+      awaitServedBy("the-app-pod", 30_000, c);
+      long off = System.nanoTime() - t1;
+      if (c.awaitExit(30_000) != 0) {
+        throw new IllegalStateException("client failed: " + c.stderr());
+      }
+      long exit = System.nanoTime() - t1;
+      return new long[] {on / 1_000_000, off / 1_000_000, exit / 1_000_000};
+    }
+  }
+
+  private static void awaitServedBy(String who, long timeoutMs, RoleProcess client) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (Http.get(sidecar, "/ark3").firstLine().equals("Request served by " + who)) {
+        return;
+      }
+      Thread.sleep(1);
+    }
+    throw new IllegalStateException("never served by " + who + "; client: " + client.stdout() + client.stderr());
+  }
+
+  static long median(List<Long> xs) {
+    List<Long> s = new ArrayList<>(xs);
+    s.sort(null);
+    return s.get(s.size() / 2);
+  }
+}
