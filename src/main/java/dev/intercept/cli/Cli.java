@@ -35,6 +35,9 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
       return 2;
     }
     quietLogsFor(r);
+    // initialise logging once, here: threads that start logging at the same moment make SLF4J
+    // print "replayed calls" warnings
+    org.slf4j.LoggerFactory.getILoggerFactory();
     Object command = switch (r) {
       case PROXY -> new ProxyCommand();
       case SIDECAR -> new SidecarCommand();

@@ -14,7 +14,6 @@ import dev.intercept.protocol.Names;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -54,22 +53,6 @@ final class ClientCommand implements Callable<Integer> {
       f.put(ConfigKey.RENEW_SECONDS, renewSeconds);
       f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
       return RoleLauncher.loadConfig(vertx, Role.CLIENT, config, f);
-    }
-
-    static List<URI> urls(Config c) {
-      List<URI> out = new ArrayList<>();
-      for (String s : c.list(ConfigKey.PROXY_URL)) {
-        try {
-          URI u = new URI(s);
-          if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-            throw new IllegalArgumentException();
-          }
-          out.add(u);
-        } catch (Exception e) {
-          throw new ConfigException("proxy-url '" + s + "' is not an http://HOST[:PORT] URL");
-        }
-      }
-      return out;
     }
   }
 
@@ -111,7 +94,7 @@ final class ClientCommand implements Callable<Integer> {
       try {
         Config c = load(vertx);
         StartupTiming.mark("config loaded");
-        InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, urls(c),
+        InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, c.httpUrls(ConfigKey.PROXY_URL),
             c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
         CountDownLatch stop = new CountDownLatch(1);
         String[] why = new String[1];
@@ -155,7 +138,7 @@ final class ClientCommand implements Callable<Integer> {
       Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
       try {
         Config c = load(vertx);
-        ProxyApiClient api = new ProxyApiClient(vertx, urls(c), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+        ProxyApiClient api = new ProxyApiClient(vertx, c.httpUrls(ConfigKey.PROXY_URL), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
         JsonArray list = RoleLauncher.await(api.list(app));
         if (list.isEmpty()) {
           System.out.println("no intercepts");

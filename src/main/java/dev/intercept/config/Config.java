@@ -86,6 +86,23 @@ public final class Config {
     return out;
   }
 
+  /** A comma-separated list of http://HOST[:PORT][/PATH] URLs. */
+  public List<java.net.URI> httpUrls(ConfigKey k) {
+    List<java.net.URI> out = new ArrayList<>();
+    for (String s : list(k)) {
+      try {
+        java.net.URI u = new java.net.URI(s);
+        if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+        out.add(u);
+      } catch (Exception e) {
+        throw new ConfigException(k.key() + " '" + s + "' is not an http://HOST[:PORT] URL");
+      }
+    }
+    return out;
+  }
+
   /** One line for the start-up log: every key of this role and its value. */
   public String describe() {
     TreeMap<String, Object> sorted = new TreeMap<>();

@@ -1,11 +1,9 @@
 package dev.intercept.sidecar;
 
 import dev.intercept.config.Config;
-import dev.intercept.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The sidecar role: the built-in data plane, and the route watcher when APPNAME is set. */
@@ -15,7 +13,7 @@ public final class SidecarRole {
 
   public static Future<BuiltinRouter> start(Vertx vertx, Config config) {
     SidecarSettings s = SidecarSettings.from(config);
-    List<URI> urls = proxyUrls(s.proxyUrls());
+    List<URI> urls = config.httpUrls(dev.intercept.config.ConfigKey.PROXY_URL);
     BuiltinRouter router = new BuiltinRouter(s);
     return vertx.deployVerticle(router).compose(id -> {
       System.out.println("intercept sidecar: listening http=" + s.listenHost() + ":" + router.actualPort()
@@ -28,21 +26,5 @@ public final class SidecarRole {
       }
       return vertx.deployVerticle(new RouteWatcher(s, urls)).map(x -> router);
     });
-  }
-
-  static List<URI> proxyUrls(List<String> raw) {
-    List<URI> out = new ArrayList<>();
-    for (String r : raw) {
-      try {
-        URI u = new URI(r);
-        if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-          throw new IllegalArgumentException();
-        }
-        out.add(u);
-      } catch (Exception e) {
-        throw new ConfigException("proxy-url '" + r + "' is not an http://HOST[:PORT] URL");
-      }
-    }
-    return out;
   }
 }

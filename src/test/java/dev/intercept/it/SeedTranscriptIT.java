@@ -42,8 +42,10 @@ class SeedTranscriptIT {
     int podPort = pod.port("http");
     alicePort = alice.port("http");
     bobPort = bob.port("http");
+    // the first proxy URL is dead: the sidecar moves on to the next
     RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
-        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", "http://127.0.0.1:" + api);
+        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url",
+        "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     sidecar = sc.port("http");
   }
 
@@ -78,6 +80,17 @@ class SeedTranscriptIT {
   }
 
   @Test
+  void withoutAppNameTheSidecarIsAPlainForwarder() throws Exception {
+    RoleProcess pod = start("pod2", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
+        "--hostname", "plain-pod");
+    RoleProcess plain = start("plain", Map.of("APPPORT", Integer.toString(pod.port("http"))), "--role=sidecar",
+        "--listen-host", "127.0.0.1", "--listen-port", "0");
+    int port = plain.port("http");
+    plain.awaitLine("no APPNAME set: plain forwarder to the app, intercepts disabled", 10_000);
+    assertEquals("Request served by plain-pod", Http.get(port, "/ark3").firstLine());
+  }
+
+  @Test
   void twoDevelopersInterceptTheSameAppAndCtrlCGivesTrafficBack() throws Exception {
     Http.Response pod = Http.get(sidecar, "/foo/bar");
     assertEquals(200, pod.status());
@@ -105,9 +118,10 @@ class SeedTranscriptIT {
     assertEquals("the-app-pod", servedBy("/foo/bar"));
     assertEquals("the-app-pod", servedBy("/ark"), "full match: /ark is not .*ark3.*");
 
-    // a second developer, two matchers that must both hold
-    RoleProcess bob = client("bob", "myapp", "-m", "X-Dev", "bob", "-m", ":path", "/foo.*", "--name", "bob", "-p",
-        Integer.toString(bobPort));
+    // a second developer, two matchers that must both hold, a dead proxy URL listed first
+    RoleProcess bob = start("bob", Map.of(), "--role=client", "intercept", "myapp", "-m", "X-Dev", "bob", "-m",
+        ":path", "/foo.*", "--name", "bob", "-p", Integer.toString(bobPort), "--proxy-url",
+        "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     bob.awaitLine("^T: Intercept is running", 30_000);
     awaitServedBy("bobs_laptop", "/foo/bar", "x-dev", "bob");
     assertEquals("the-app-pod", servedBy("/foo/bar"), "without the header: the pod");
