@@ -32,7 +32,16 @@ class ProxyApiTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
+    web = WebClient.create(vertx);
+    startProxy(10);
+  }
+
+  void startProxy(int leaseSeconds) throws Exception {
+    if (proxy != null) {
+      get(proxy.close());
+    }
     Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+    f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
     f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
     f.put(ConfigKey.API_PORT, 0);
     f.put(ConfigKey.SSH_PORT, 0);
@@ -40,7 +49,6 @@ class ProxyApiTest {
     f.put(ConfigKey.FORWARD_BIND_HOST, "127.0.0.1");
     var config = get(ConfigLoader.load(vertx, Role.PROXY, null, f));
     proxy = get(ProxyRole.start(vertx, config));
-    web = WebClient.create(vertx);
   }
 
   @AfterEach
@@ -175,6 +183,30 @@ class ProxyApiTest {
     assertNotEquals(v, woken.getLong("version"));
     // no tunnel yet: the intercept is not routed (fail open)
     assertEquals(0, woken.getJsonArray("routes").size());
+  }
+
+  @Test
+  void aLapsedLeaseRemovesTheInterceptAndFreesItsPortWhileRenewalKeepsOneAlive() throws Exception {
+    get(vertx.close());
+    vertx = Vertx.vertx();
+    web = WebClient.create(vertx);
+    proxy = null;
+    startProxy(1);
+    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body("me", ":path", "/k")).statusCode());
+    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body("me", ":path", "/l"))
+        .statusCode());
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (list().size() == 2 && System.currentTimeMillis() < deadline) {
+      assertEquals(200, call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew?owner=me", "").statusCode());
+      Thread.sleep(200);
+    }
+    JsonArray left = list();
+    assertEquals(1, left.size(), "the unrenewed intercept lapsed within 10 s: " + left);
+    assertEquals("kept", left.getJsonObject(0).getString("name"));
+    HttpResponse<Buffer> reuse = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed",
+        body("someone-else", ":path", "/x"));
+    assertEquals(201, reuse.statusCode(), "the name is free again");
+    assertEquals(41001, reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
   }
 
   @Test
