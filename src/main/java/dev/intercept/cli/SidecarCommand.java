@@ -33,6 +33,14 @@ final class SidecarCommand implements Callable<Integer> {
   Integer routeTimeoutSeconds;
   @Option(names = "--request-timeout-seconds", description = "timeout of one call to the proxy (default 5)")
   Integer requestTimeoutSeconds;
+  @Option(names = "--data-plane", paramLabel = "builtin|envoy", description = "data plane (default builtin)")
+  String dataPlane;
+  @Option(names = "--envoy-config-dir", description = "Envoy's config directory (default /etc/intercept/envoy)")
+  String envoyConfigDir;
+  @Option(names = "--envoy-binary", description = "envoy to run (default: envoy on PATH, else files only)")
+  String envoyBinary;
+  @Option(names = "--envoy-admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)")
+  Integer envoyAdminPort;
 
   @Override
   public Integer call() {
@@ -46,6 +54,10 @@ final class SidecarCommand implements Callable<Integer> {
     f.put(ConfigKey.POLL_WAIT_SECONDS, pollWaitSeconds);
     f.put(ConfigKey.ROUTE_TIMEOUT_SECONDS, routeTimeoutSeconds);
     f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
+    f.put(ConfigKey.DATA_PLANE, dataPlane);
+    f.put(ConfigKey.ENVOY_CONFIG_DIR, envoyConfigDir);
+    f.put(ConfigKey.ENVOY_BINARY, envoyBinary);
+    f.put(ConfigKey.ENVOY_ADMIN_PORT, envoyAdminPort);
     return RoleLauncher.serve(Role.SIDECAR, config, f, SidecarRole::start);
   }
 }

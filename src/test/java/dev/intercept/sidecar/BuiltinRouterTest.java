@@ -63,7 +63,7 @@ class BuiltinRouterTest {
     vertx = Vertx.vertx();
     app = upstream("app", () -> { });
     laptop = upstream("laptop", laptopRequests::incrementAndGet);
-    SidecarSettings s = new SidecarSettings("127.0.0.1", 0, "myapp", "127.0.0.1", app.actualPort(),
+    SidecarSettings s = SidecarSettings.builtin("127.0.0.1", 0, "myapp", "127.0.0.1", app.actualPort(),
         List.of("http://127.0.0.1:1"), 25, 1, 5);
     router = new BuiltinRouter(s);
     get(vertx.deployVerticle(router));

@@ -1,0 +1,160 @@
+package dev.intercept.envoy;
+
+import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.Route;
+import dev.intercept.protocol.RouteTable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Envoy's v3 resources for one route table, as a small typed model (records) that renders to the
+ * proto3 JSON mapping Envoy reads from its file-based xDS: one listener whose routes are the
+ * intercepts in table order (all of an intercept's header matchers as {@code safe_regex}, RE2 full
+ * match) then the catch-all to the app; one cluster for the app and one per tunnel target.
+ */
+public final class EnvoyResources {
+  static final String LISTENER_TYPE = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  static final String CLUSTER_TYPE = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  static final String HCM_TYPE =
+      "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+  static final String ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+  static final String APP_CLUSTER = "app";
+
+  private EnvoyResources() {
+  }
+
+  /** Where Envoy listens and the app is, and the route timeout. */
+  public record Site(String listenHost, int listenPort, HostPort app, int routeTimeoutSeconds,
+      int connectTimeoutSeconds) {
+  }
+
+  record SocketAddress(String host, int port) {
+    JsonObject toJson() {
+      return new JsonObject().put("socket_address", new JsonObject().put("address", host).put("port_value", port));
+    }
+  }
+
+  record Cluster(String name, SocketAddress endpoint, int connectTimeoutSeconds) {
+    JsonObject toJson() {
+      boolean literal = endpoint.host().matches("[0-9.]+") || endpoint.host().contains(":");
+      return new JsonObject()
+          .put("@type", CLUSTER_TYPE)
+          .put("name", name)
+          // an IP needs no resolution; a name is resolved and re-resolved by Envoy
+          .put("type", literal ? "STATIC" : "STRICT_DNS")
+          .put("connect_timeout", connectTimeoutSeconds + "s")
+          .put("load_assignment", new JsonObject()
+              .put("cluster_name", name)
+              .put("endpoints", new JsonArray().add(new JsonObject().put("lb_endpoints", new JsonArray()
+                  .add(new JsonObject().put("endpoint", new JsonObject().put("address", endpoint.toJson())))))));
+    }
+  }
+
+  record HeaderMatch(String name, String regex) {
+    JsonObject toJson() {
+      return new JsonObject().put("name", name)
+          .put("string_match", new JsonObject().put("safe_regex", new JsonObject().put("regex", regex)));
+    }
+  }
+
+  record RouteEntry(String name, List<HeaderMatch> headers, String cluster, int timeoutSeconds) {
+    JsonObject toJson() {
+      JsonObject match = new JsonObject().put("prefix", "/");
+      if (!headers.isEmpty()) {
+        JsonArray h = new JsonArray();
+        headers.forEach(m -> h.add(m.toJson()));
+        match.put("headers", h);
+      }
+      return new JsonObject().put("name", name).put("match", match)
+          .put("route", new JsonObject().put("cluster", cluster).put("timeout", timeoutSeconds + "s"));
+    }
+  }
+
+  record Listener(String name, SocketAddress address, List<RouteEntry> routes) {
+    JsonObject toJson() {
+      JsonArray r = new JsonArray();
+      routes.forEach(e -> r.add(e.toJson()));
+      JsonObject hcm = new JsonObject()
+          .put("@type", HCM_TYPE)
+          .put("stat_prefix", name)
+          .put("route_config", new JsonObject().put("name", name).put("virtual_hosts", new JsonArray()
+              .add(new JsonObject().put("name", name).put("domains", new JsonArray().add("*")).put("routes", r))))
+          .put("http_filters", new JsonArray().add(new JsonObject().put("name", "envoy.filters.http.router")
+              .put("typed_config", new JsonObject().put("@type", ROUTER_TYPE))));
+      return new JsonObject()
+          .put("@type", LISTENER_TYPE)
+          .put("name", name)
+          .put("address", address.toJson())
+          .put("filter_chains", new JsonArray().add(new JsonObject().put("filters", new JsonArray()
+              .add(new JsonObject().put("name", "envoy.filters.network.http_connection_manager")
+                  .put("typed_config", hcm)))));
+    }
+  }
+
+  /** The cluster name of a tunnel target: stable while the target is. */
+  static String clusterName(HostPort target) {
+    return "tunnel-" + target.host().replace(':', '_') + "-" + target.port();
+  }
+
+  static List<Cluster> clusters(Site site, RouteTable table) {
+    Map<String, Cluster> byName = new LinkedHashMap<>();
+    byName.put(APP_CLUSTER, new Cluster(APP_CLUSTER, new SocketAddress(site.app().host(), site.app().port()),
+        site.connectTimeoutSeconds()));
+    for (Route r : table.routes()) {
+      String name = clusterName(r.target());
+      byName.putIfAbsent(name, new Cluster(name, new SocketAddress(r.target().host(), r.target().port()),
+          site.connectTimeoutSeconds()));
+    }
+    return new ArrayList<>(byName.values());
+  }
+
+  static Listener listener(Site site, RouteTable table) {
+    List<RouteEntry> routes = new ArrayList<>();
+    for (Route r : table.routes()) {
+      List<HeaderMatch> headers = new ArrayList<>();
+      for (Matcher m : r.matchers()) {
+        headers.add(new HeaderMatch(m.header(), m.regex()));
+      }
+      routes.add(new RouteEntry("intercept-" + r.name(), headers, clusterName(r.target()), site.routeTimeoutSeconds()));
+    }
+    routes.add(new RouteEntry("app", List.of(), APP_CLUSTER, site.routeTimeoutSeconds()));
+    return new Listener("intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes);
+  }
+
+  /** lds.yaml's content: a DiscoveryResponse holding the listener. */
+  public static JsonObject lds(Site site, RouteTable table) {
+    return discoveryResponse(table.version(), new JsonArray().add(listener(site, table).toJson()));
+  }
+
+  /** cds.yaml's content for the given tables' clusters (several: the union, while switching). */
+  public static JsonObject cds(Site site, long version, RouteTable... tables) {
+    Map<String, JsonObject> byName = new LinkedHashMap<>();
+    for (RouteTable t : tables) {
+      clusters(site, t).forEach(c -> byName.putIfAbsent(c.name(), c.toJson()));
+    }
+    return discoveryResponse(version, new JsonArray(new ArrayList<>(byName.values())));
+  }
+
+  private static JsonObject discoveryResponse(long version, JsonArray resources) {
+    return new JsonObject().put("version_info", Long.toString(version)).put("resources", resources);
+  }
+
+  /** bootstrap.yaml: admin on loopback only; LDS and CDS from files in a watched directory. */
+  public static JsonObject bootstrap(String nodeId, String cluster, int adminPort, String dir) {
+    JsonObject watched = new JsonObject().put("path", dir);
+    return new JsonObject()
+        .put("node", new JsonObject().put("id", nodeId).put("cluster", cluster))
+        .put("admin", new JsonObject().put("address", new SocketAddress("127.0.0.1", adminPort).toJson()))
+        .put("dynamic_resources", new JsonObject()
+            .put("lds_config", new JsonObject().put("resource_api_version", "V3")
+                .put("path_config_source", new JsonObject().put("path", dir + "/lds.yaml").put("watched_directory", watched)))
+            .put("cds_config", new JsonObject().put("resource_api_version", "V3")
+                .put("path_config_source", new JsonObject().put("path", dir + "/cds.yaml")
+                    .put("watched_directory", watched.copy()))));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.intercept.envoy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+
+/** Renders the JSON model as block YAML (SnakeYAML), the format Envoy's .yaml files are read in. */
+final class Yaml {
+  private Yaml() {
+  }
+
+  static String render(JsonObject json) {
+    DumperOptions o = new DumperOptions();
+    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    o.setIndent(2);
+    o.setWidth(10_000);
+    return new org.yaml.snakeyaml.Yaml(o).dump(plain(json));
+  }
+
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject o) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      o.forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+      return m;
+    }
+    if (v instanceof JsonArray a) {
+      List<Object> l = new ArrayList<>();
+      a.forEach(x -> l.add(plain(x)));
+      return l;
+    }
+    return v;
+  }
+}
