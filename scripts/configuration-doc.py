@@ -6,7 +6,7 @@ import pathlib
 root = pathlib.Path(__file__).resolve().parent.parent
 src = (root / 'src/main/java/dev/intercept/config/ConfigKey.java').read_text()
 body = src[src.index('public enum ConfigKey {'):src.index('private final String key;')]
-entries = re.findall(r'([A-Z_]+)\("([a-z-]+)",\s*(.*?),\s*EnumSet\.of\(([^)]*)\),\s*(null|"[A-Z]+"),\s*((?:"[^"]*"\s*\+?\s*)+)\)', body, re.S)
+entries = re.findall(r'([A-Z0-9_]+)\("([a-z0-9-]+)",\s*(.*?),\s*EnumSet\.of\(([^)]*)\),\s*(null|"[A-Z]+"),\s*((?:"[^"]*"\s*\+?\s*)+)\)', body, re.S)
 rows = []
 for const, key, default, roles, alias, doc in entries:
     doc = ''.join(re.findall(r'"([^"]*)"', doc))

@@ -33,6 +33,22 @@ final class ProxyCommand implements Callable<Integer> {
   String hostKeyFile;
   @Option(names = "--lease-seconds", description = "intercept lease TTL (default 10)")
   Integer leaseSeconds;
+  @Option(names = "--public-ssh-port", description = "SSH port to tell clients (default: the bound one)")
+  Integer publicSshPort;
+  @Option(names = "--cluster", arity = "0..1", fallbackValue = "true", description = "run as a replica of a cluster")
+  Boolean cluster;
+  @Option(names = "--cluster-members", paramLabel = "HOST[:PORT],...", description = "TCP-IP discovery list")
+  String clusterMembers;
+  @Option(names = "--cluster-k8s-service-dns", description = "Kubernetes discovery: headless Service DNS name")
+  String clusterK8sServiceDns;
+  @Option(names = "--cluster-host", description = "address for Hazelcast and the event bus (default advertise-host)")
+  String clusterHost;
+  @Option(names = "--cluster-port", description = "Hazelcast port (default 5701)")
+  Integer clusterPort;
+  @Option(names = "--eventbus-port", description = "clustered event bus port (default any)")
+  Integer eventbusPort;
+  @Option(names = "--cluster-failure-seconds", description = "silence before a replica is declared gone (default 5)")
+  Integer clusterFailureSeconds;
   @Option(names = "--max-waiters", description = "most long-polls held at once (default 1024)")
   Integer maxWaiters;
   @Option(names = "--max-poll-wait-seconds", description = "cap on a long-poll's wait (default 60)")
@@ -50,6 +66,14 @@ final class ProxyCommand implements Callable<Integer> {
     f.put(ConfigKey.PUBLIC_SSH_HOST, publicSshHost);
     f.put(ConfigKey.HOST_KEY_FILE, hostKeyFile);
     f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
+    f.put(ConfigKey.PUBLIC_SSH_PORT, publicSshPort);
+    f.put(ConfigKey.CLUSTER, cluster);
+    f.put(ConfigKey.CLUSTER_MEMBERS, clusterMembers);
+    f.put(ConfigKey.CLUSTER_K8S_SERVICE_DNS, clusterK8sServiceDns);
+    f.put(ConfigKey.CLUSTER_HOST, clusterHost);
+    f.put(ConfigKey.CLUSTER_PORT, clusterPort);
+    f.put(ConfigKey.EVENTBUS_PORT, eventbusPort);
+    f.put(ConfigKey.CLUSTER_FAILURE_SECONDS, clusterFailureSeconds);
     f.put(ConfigKey.MAX_WAITERS, maxWaiters);
     f.put(ConfigKey.MAX_POLL_WAIT_SECONDS, maxPollWaitSeconds);
     return RoleLauncher.serve(Role.PROXY, config, f, ProxyRole::start);

@@ -5,6 +5,7 @@ import dev.intercept.config.ConfigException;
 import dev.intercept.config.ConfigKey;
 import dev.intercept.config.ConfigLoader;
 import dev.intercept.config.Role;
+import dev.intercept.config.RoleHandle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,14 +30,15 @@ final class RoleLauncher {
   }
 
   /** Starts a long-running role; on failure prints one line and returns non-zero. */
-  static int serve(Role role, Path file, Map<ConfigKey, Object> flags, BiFunction<Vertx, Config, Future<?>> start) {
+  static int serve(Role role, Path file, Map<ConfigKey, Object> flags,
+      BiFunction<Vertx, Config, Future<? extends RoleHandle>> start) {
     Vertx vertx = newVertx();
     try {
       Config config = loadConfig(vertx, role, file, flags);
-      await(start.apply(vertx, config));
+      RoleHandle handle = await(start.apply(vertx, config));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          handle.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
           // exiting anyway
         }

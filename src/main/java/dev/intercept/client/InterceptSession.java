@@ -117,11 +117,35 @@ public final class InterceptSession {
     return api.create(o.app(), o.name(), new InterceptRequest(o.matchers(), TunnelKeys.toOpenSsh(keys.getPublic()), owner));
   }
 
+  private TunnelClient.Spec spec(JsonObject reg) {
+    String sshHost = reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
+    return new TunnelClient.Spec(sshHost, reg.getInteger("sshPort"), reg.getString("sshUser"),
+        reg.getString("hostKey"), reg.getInteger("port"), o.localHost(), o.localPort());
+  }
+
+  /**
+   * Before a reconnect: registers again (same owner: same port, lease renewed) through a live
+   * proxy and connects where it says; if that led nowhere last time, through the next URL.
+   */
+  private TunnelClient.Spec respec(Throwable lastFailure) {
+    if (lastFailure != null && TunnelClient.unreachable(lastFailure)) {
+      api.skipCurrent();
+    }
+    try {
+      JsonObject reg = register().toCompletionStage().toCompletableFuture().get(o.requestTimeoutMs() * 2,
+          TimeUnit.MILLISECONDS);
+      port = reg.getInteger("port");
+      return spec(reg);
+    } catch (Exception e) {
+      api.skipCurrent();
+      throw new IllegalStateException("cannot register again: " + e.getMessage(), e);
+    }
+  }
+
   private void openTunnel(JsonObject reg) {
     port = reg.getInteger("port");
-    String sshHost = reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
-    TunnelClient.Spec spec = new TunnelClient.Spec(sshHost, reg.getInteger("sshPort"), reg.getString("sshUser"),
-        reg.getString("hostKey"), port, o.localHost(), o.localPort());
+    TunnelClient.Spec spec = spec(reg);
+    String sshHost = spec.host();
     SshClient client;
     try {
       client = tunnel == null ? sshClient.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS) : TunnelClient.newSshClient();
@@ -144,6 +168,7 @@ public final class InterceptSession {
         publishTunnel(false, reason);
       }
     });
+    t.onReconnect(this::respec);
     tunnel = t;
     try {
       t.start().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -184,6 +209,7 @@ public final class InterceptSession {
     });
   }
 
+  /** The proxy lost the intercept (lease lapsed, proxy restarted): register it again. */
   private void reRegister() {
     register().onComplete(ar -> {
       if (ar.failed()) {
@@ -191,20 +217,8 @@ public final class InterceptSession {
         return;
       }
       leaseLost = false;
-      int newPort = ar.result().getInteger("port");
-      if (newPort != port) {
-        // the proxy handed out another port: the tunnel must forward that one
-        vertx.executeBlocking(() -> {
-          TunnelClient old = tunnel;
-          old.close();
-          openTunnel(ar.result());
-          return null;
-        }).onComplete(x -> publishLease("registered", x.succeeded()
-            ? "Intercept registered again on port " + newPort
-            : "Tunnel on the new port failed: " + x.cause().getMessage()));
-      } else {
-        publishLease("registered", "Intercept registered again");
-      }
+      // the proxy closed the old tunnel with the old record; the tunnel reconnects on its own
+      publishLease("registered", "Intercept registered again on port " + ar.result().getInteger("port"));
     });
   }
 

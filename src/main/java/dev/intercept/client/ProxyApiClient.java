@@ -50,6 +50,11 @@ public class ProxyApiClient {
     this.timeoutMs = timeoutMs;
   }
 
+  /** Moves on to the next proxy URL (what it told us led nowhere, e.g. a dead replica's SSH port). */
+  public void skipCurrent() {
+    current = (current + 1) % urls.size();
+  }
+
   /** The proxy URL in use (the one that last answered). */
   public URI currentUrl() {
     return urls.get(current);

@@ -47,6 +47,14 @@ public final class Config {
     return n;
   }
 
+  public boolean bool(ConfigKey k) {
+    String v = required(k);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException(k.key() + " must be true or false, got '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
   public int port(ConfigKey k) {
     return integer(k, 0, 65535);
   }

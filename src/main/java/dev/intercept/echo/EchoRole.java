@@ -2,6 +2,7 @@ package dev.intercept.echo;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.config.RoleHandle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -11,7 +12,7 @@ public final class EchoRole {
   private EchoRole() {
   }
 
-  public static Future<EchoServer> start(Vertx vertx, Config config) {
+  public static Future<RoleHandle> start(Vertx vertx, Config config) {
     String host = config.required(ConfigKey.LISTEN_HOST);
     int port = config.port(ConfigKey.PORT);
     String name = config.string(ConfigKey.HOSTNAME);
@@ -23,7 +24,7 @@ public final class EchoRole {
     return vertx.deployVerticle(echo).map(id -> {
       System.out.println("intercept echo: listening http=" + host + ":" + echo.actualPort() + " hostname=" + served);
       System.out.println("intercept echo: config " + config.describe());
-      return echo;
+      return (RoleHandle) vertx::close;
     });
   }
 

@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * One registered intercept (DESIGN.md "Intercept"). {@code tunnel} is the replica address that
- * holds its SSH tunnel, null while no tunnel is up; {@code seq} orders intercepts by creation.
+ * holds its SSH tunnel, null while no tunnel is up, and {@code tunnelReplica} that replica's id;
+ * {@code seq} orders intercepts by creation.
  */
 public record Intercept(String app, String name, List<Matcher> matchers, int port, HostPort tunnel,
-    String owner, String publicKey, long seq, long createdAt, long expiresAt) {
+    String tunnelReplica, String owner, String publicKey, long seq, long createdAt, long expiresAt) {
 
   public String key() {
     return key(app, name);
@@ -28,12 +29,13 @@ public record Intercept(String app, String name, List<Matcher> matchers, int por
     return name + "." + app;
   }
 
-  public Intercept withTunnel(HostPort t) {
-    return new Intercept(app, name, matchers, port, t, owner, publicKey, seq, createdAt, expiresAt);
+  public Intercept withTunnel(HostPort t, String replica) {
+    return new Intercept(app, name, matchers, port, t, t == null ? null : replica, owner, publicKey, seq, createdAt,
+        expiresAt);
   }
 
   public Intercept withExpiresAt(long t) {
-    return new Intercept(app, name, matchers, port, tunnel, owner, publicKey, seq, createdAt, t);
+    return new Intercept(app, name, matchers, port, tunnel, tunnelReplica, owner, publicKey, seq, createdAt, t);
   }
 
   public static JsonArray matchersJson(List<Matcher> matchers) {
@@ -54,7 +56,7 @@ public record Intercept(String app, String name, List<Matcher> matchers, int por
         .put("name", name)
         .put("matchers", matchersJson(matchers))
         .put("port", port)
-        .put("tunnel", tunnel == null ? null : tunnel.toJson())
+        .put("tunnel", tunnel == null ? null : tunnel.toJson().put("replica", tunnelReplica))
         .put("owner", owner)
         .put("createdAt", createdAt)
         .put("expiresAt", expiresAt);
@@ -63,7 +65,8 @@ public record Intercept(String app, String name, List<Matcher> matchers, int por
   public static Intercept fromJson(JsonObject j) {
     return new Intercept(j.getString("app"), j.getString("name"),
         j.getJsonArray("matchers").stream().map(Matcher::fromJson).toList(),
-        j.getInteger("port"), HostPort.fromJson(j.getJsonObject("tunnel")), j.getString("owner"),
+        j.getInteger("port"), HostPort.fromJson(j.getJsonObject("tunnel")),
+        j.getJsonObject("tunnel") == null ? null : j.getJsonObject("tunnel").getString("replica"), j.getString("owner"),
         j.getString("publicKey"), j.getLong("seq", 0L), j.getLong("createdAt"), j.getLong("expiresAt"));
   }
 }

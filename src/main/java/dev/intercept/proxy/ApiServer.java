@@ -32,7 +32,11 @@ public class ApiServer extends VerticleBase {
   public record SshEndpoint(String publicHost, int port, String hostKey) {
   }
 
-  public ApiServer(ProxySettings settings, InterceptRegistry registry, SshEndpoint ssh) {
+  private final java.util.function.BooleanSupplier ready;
+
+  public ApiServer(ProxySettings settings, InterceptRegistry registry, SshEndpoint ssh,
+      java.util.function.BooleanSupplier ready) {
+    this.ready = ready;
     this.settings = settings;
     this.registry = registry;
     this.ssh = ssh;
@@ -43,7 +47,10 @@ public class ApiServer extends VerticleBase {
     polls = new RoutePolls(vertx, registry, settings.maxWaiters(), settings.maxPollWaitSeconds());
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    r.get("/readyz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ready")));
+    r.get("/readyz").handler(ctx -> {
+      boolean ok = ready.getAsBoolean();
+      json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ready" : "not a live cluster member"));
+    });
     r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.put("/api/v1/apps/:app/intercepts/:name").handler(this::create);
     r.get("/api/v1/apps/:app/intercepts").handler(this::listApp);

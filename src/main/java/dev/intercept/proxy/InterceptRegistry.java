@@ -33,9 +33,12 @@ public class InterceptRegistry {
   private final List<Integer> portPool;
   private final long leaseMillis;
   private final Supplier<Long> clock;
+  private final String replicaId;
 
-  public InterceptRegistry(Vertx vertx, List<Integer> portPool, long leaseMillis, Supplier<Long> clock) {
+  public InterceptRegistry(Vertx vertx, List<Integer> portPool, long leaseMillis, Supplier<Long> clock,
+      String replicaId) {
     this.vertx = vertx;
+    this.replicaId = replicaId;
     this.portPool = List.copyOf(portPool);
     this.leaseMillis = leaseMillis;
     this.clock = clock;
@@ -104,8 +107,9 @@ public class InterceptRegistry {
               "intercept '" + name + "' of app '" + app + "' already exists and belongs to another client;"
                   + " choose another --name"));
         }
-        created = new Intercept(app, name, req.matchers(), existing.port(), existing.tunnel(), existing.owner(),
-            req.publicKey(), existing.seq(), existing.createdAt(), now + leaseMillis);
+        created = new Intercept(app, name, req.matchers(), existing.port(), existing.tunnel(),
+            existing.tunnelReplica(), existing.owner(), req.publicKey(), existing.seq(), existing.createdAt(),
+            now + leaseMillis);
       } else {
         Integer port = freePort(all);
         if (port == null) {
@@ -114,7 +118,7 @@ public class InterceptRegistry {
         }
         long seq = all.values().stream().mapToLong(j -> new JsonObject(j).getLong("seq", 0L)).max().orElse(0) + 1;
         String owner = req.owner() == null ? "anonymous-" + java.util.UUID.randomUUID() : req.owner();
-        created = new Intercept(app, name, req.matchers(), port, null, owner, req.publicKey(), seq, now,
+        created = new Intercept(app, name, req.matchers(), port, null, null, owner, req.publicKey(), seq, now,
             now + leaseMillis);
       }
       return map.put(created.key(), created.toJson().encode())
@@ -157,22 +161,41 @@ public class InterceptRegistry {
   }
 
   /**
-   * Marks the tunnel up ({@code target}) or down (null). A down only applies while the record
-   * still names {@code onlyIfCurrent}, so a replica never erases another's newer tunnel.
-   * Returns false when the intercept is gone.
+   * Marks the intercept's tunnel up on this replica at {@code target}, or down (null). A down only
+   * applies while the record still names this replica and that target, so a replica never erases
+   * the newer tunnel another replica holds. Returns false when the intercept is gone.
    */
-  public Future<Boolean> setTunnel(String app, String name, HostPort target, HostPort onlyIfCurrent) {
+  public Future<Boolean> setTunnel(String app, String name, HostPort target, HostPort downIfCurrent) {
     return locked(() -> intercepts().compose(map -> map.get(Intercept.key(app, name)).compose(json -> {
       if (json == null) {
         return Future.succeededFuture(false);
       }
       Intercept i = Intercept.fromJson(new JsonObject(json));
-      if (java.util.Objects.equals(i.tunnel(), target)
-          || (onlyIfCurrent != null && !onlyIfCurrent.equals(i.tunnel()))) {
+      boolean unchanged = target != null ? target.equals(i.tunnel()) && replicaId.equals(i.tunnelReplica())
+          : i.tunnel() == null || !downIfCurrent.equals(i.tunnel()) || !replicaId.equals(i.tunnelReplica());
+      if (unchanged) {
         return Future.succeededFuture(true);
       }
-      return map.put(i.key(), i.withTunnel(target).toJson().encode()).compose(v -> bumpVersion(app)).map(v -> true);
+      return map.put(i.key(), i.withTunnel(target, replicaId).toJson().encode()).compose(v -> bumpVersion(app))
+          .map(v -> true);
     })));
+  }
+
+  /** A replica left the cluster: its tunnels are down (routes fail open) until clients reconnect. */
+  public Future<List<Intercept>> tunnelsLost(String goneReplica) {
+    return locked(() -> intercepts().compose(map -> map.entries().compose(all -> {
+      List<Intercept> lost = sorted(all, null).stream().filter(i -> goneReplica.equals(i.tunnelReplica())).toList();
+      Future<Void> chain = Future.succeededFuture();
+      for (Intercept i : lost) {
+        chain = chain.compose(v -> map.put(i.key(), i.withTunnel(null, null).toJson().encode()))
+            .compose(v -> bumpVersion(i.app())).mapEmpty();
+      }
+      return chain.map(v -> lost);
+    })));
+  }
+
+  public String replicaId() {
+    return replicaId;
   }
 
   /** Removes every intercept whose lease has lapsed; returns them. */

@@ -1,6 +1,9 @@
 package dev.intercept.proxy;
 
+import dev.intercept.protocol.Intercept;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import java.util.List;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +30,25 @@ class LeaseReaper extends VerticleBase {
       return;
     }
     running = true;
-    registry.reapExpired().onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        LOG.warn("lease check failed: {}", ar.cause().getMessage());
-      } else {
-        ar.result().forEach(i -> LOG.info("lease of intercept {} lapsed: removed, port {} free", i.key(), i.port()));
+    // one replica per tick does the work: whoever holds the reaper lock; the others skip
+    vertx.sharedData().getLockWithTimeout("lease.reaper", 10).onComplete(lock -> {
+      if (lock.failed()) {
+        running = false;
+        return;
       }
+      registry.reapExpired().onComplete(ar -> {
+        lock.result().release();
+        reported(ar);
+      });
     });
+  }
+
+  private void reported(AsyncResult<List<Intercept>> ar) {
+    running = false;
+    if (ar.failed()) {
+      LOG.warn("lease check failed: {}", ar.cause().getMessage());
+    } else {
+      ar.result().forEach(i -> LOG.info("lease of intercept {} lapsed: removed, port {} free", i.key(), i.port()));
+    }
   }
 }

@@ -1,10 +1,12 @@
 package dev.intercept.proxy;
 
 import dev.intercept.config.Config;
+import dev.intercept.config.RoleHandle;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.slf4j.Logger;
@@ -15,30 +17,65 @@ public final class ProxyRole {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyRole.class);
 
   /** A started proxy: where it listens, and how to stop it. */
-  public record Running(Vertx vertx, TunnelServer ssh, ApiServer api, int apiPort, int sshPort, ProxySettings settings) {
+  public record Running(ProxyCluster cluster, TunnelServer ssh, ApiServer api, int apiPort, int sshPort,
+      ProxySettings settings) implements RoleHandle {
     /** Long-polls held open right now. */
     public int waitingPolls() {
       return api.waitingPolls();
     }
 
-    public Future<Void> close() {
+    public Vertx vertx() {
+      return cluster.vertx();
+    }
+
+    /** Closes the SSH server (tunnels drop, clients reconnect elsewhere), then leaves the cluster. */
+    @Override
+    public Future<Void> stop() {
+      Vertx vertx = cluster.vertx();
       return vertx.executeBlocking(() -> {
         ssh.close();
         return null;
-      }).compose(v -> Future.<Void>succeededFuture());
+      }).compose(v -> cluster.clustered() ? vertx.close() : Future.<Void>succeededFuture());
     }
   }
 
   private ProxyRole() {
   }
 
+  /**
+   * Starts the proxy. Single: on {@code vertx}. Clustered: {@code vertx} (which loaded the config)
+   * is closed and a clustered Vert.x joins the other replicas first.
+   */
   public static Future<Running> start(Vertx vertx, Config config) {
     ProxySettings s = ProxySettings.from(config);
+    if (!s.cluster().enabled()) {
+      return start(ProxyCluster.single(vertx), config, s);
+    }
+    long t0 = System.nanoTime();
+    return vertx.close()
+        .compose(v -> ProxyCluster.start(s.cluster(), new VertxOptions()))
+        .compose(cluster -> {
+          LOG.info("joined the cluster as replica {} in {} ms: {} member(s)", cluster.replicaId(),
+              (System.nanoTime() - t0) / 1_000_000, cluster.members());
+          return start(cluster, config, s);
+        });
+  }
+
+  private static Future<Running> start(ProxyCluster cluster, Config config, ProxySettings s) {
+    Vertx vertx = cluster.vertx();
     InterceptRegistry registry = new InterceptRegistry(vertx, s.forwardPorts(), s.leaseSeconds() * 1000L,
-        System::currentTimeMillis);
+        System::currentTimeMillis, cluster.replicaId());
     var context = vertx.getOrCreateContext();
     TunnelServer ssh = new TunnelServer(new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
         s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile());
+    cluster.onReplicaGone(gone -> context.runOnContext(v -> registry.tunnelsLost(gone).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result().isEmpty()) {
+        LOG.warn("replica {} left the cluster: tunnels of {} marked down (their traffic goes to the pods)", gone,
+            ar.result().stream().map(i -> i.key()).toList());
+      } else if (ar.failed()) {
+        LOG.warn("replica {} left the cluster; marking its tunnels down failed: {}", gone, ar.cause().toString());
+      }
+    })));
     return vertx.executeBlocking(() -> {
       ssh.start();
       return ssh.hostKey();
@@ -47,16 +84,20 @@ public final class ProxyRole {
         ssh.closeSessions(m.body().getString("app"), m.body().getString("name"));
         return null;
       }));
-      ApiServer api = new ApiServer(s, registry, new ApiServer.SshEndpoint(s.publicSshHost(), ssh.port(), hostKey));
+      int sshPort = s.publicSshPort() > 0 ? s.publicSshPort() : ssh.port();
+      ApiServer api = new ApiServer(s, registry, new ApiServer.SshEndpoint(s.publicSshHost(), sshPort, hostKey),
+          cluster::ready);
       return vertx.deployVerticle(api)
           .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
           .map(id -> {
             System.out.println("intercept proxy: listening api=" + s.listenHost() + ":" + api.actualPort()
                 + " ssh=" + s.listenHost() + ":" + ssh.port() + " forward-ports=" + ranges(s.forwardPorts())
-                + "@" + s.forwardBindHost() + " advertise=" + s.advertiseHost());
+                + "@" + s.forwardBindHost() + " advertise=" + s.advertiseHost()
+                + (cluster.clustered() ? " cluster=" + s.cluster().host() + " replica=" + cluster.replicaId()
+                    + " members=" + cluster.members() : ""));
             System.out.println("intercept proxy: config " + config.describe());
             LOG.info("SSH host key {}", hostKey);
-            return new Running(vertx, ssh, api, api.actualPort(), ssh.port(), s);
+            return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
           });
     });
   }

@@ -35,8 +35,7 @@ class RegistryTunnelDirectory implements TunnelDirectory {
   @Override
   public CompletionStage<Boolean> tunnelChanged(Intercept i, boolean up) {
     HostPort ours = new HostPort(advertiseHost, i.port());
-    return onContext(() -> up ? registry.setTunnel(i.app(), i.name(), ours, null)
-        : registry.setTunnel(i.app(), i.name(), null, ours));
+    return onContext(() -> registry.setTunnel(i.app(), i.name(), up ? ours : null, ours));
   }
 
   private <T> CompletionStage<T> onContext(Supplier<Future<T>> call) {

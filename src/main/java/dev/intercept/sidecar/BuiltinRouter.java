@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -51,7 +52,7 @@ public class BuiltinRouter extends VerticleBase {
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
     HttpProxy proxy = HttpProxy.reverseProxy(client);
-    proxy.addInterceptor(new EnvoyBehaviour(settings.routeTimeoutSeconds()));
+    proxy.addInterceptor(new EnvoyBehaviour());
     proxy.origin(this::originRequest);
     vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED,
         m -> swap(RouteTable.fromJson(m.body())));
@@ -73,6 +74,7 @@ public class BuiltinRouter extends VerticleBase {
   private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
     ProxyRequest pr = ctx.request();
     HostPort target = selector.target(name -> value(pr, name));
+    ctx.set(TARGET, target);
     if (target == null) {
       return request(ctx, settings.appHost(), settings.appPort());
     }
@@ -115,14 +117,12 @@ public class BuiltinRouter extends VerticleBase {
   /**
    * What Envoy's connection manager does that an app can see: adds x-forwarded-proto when absent,
    * an x-request-id unless one came in, the expected timeout; keeps the original Host; answers 504
-   * after the route timeout and 503 when the upstream cannot be reached.
+   * after the route timeout and 503 when the upstream cannot be reached. One addition: a bodiless
+   * GET/HEAD/OPTIONS whose tunnel died under it (its replica or client gone) is sent to the app
+   * once, so losing a tunnel never shows as an error.
    */
-  static final class EnvoyBehaviour implements ProxyInterceptor {
-    private final String timeoutMs;
-
-    EnvoyBehaviour(int timeoutSeconds) {
-      this.timeoutMs = Long.toString(timeoutSeconds * 1000L);
-    }
+  final class EnvoyBehaviour implements ProxyInterceptor {
+    private final String timeoutMs = Long.toString(settings.routeTimeoutSeconds() * 1000L);
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
@@ -139,19 +139,70 @@ public class BuiltinRouter extends VerticleBase {
         h.set("x-request-id", UUID.randomUUID().toString());
       }
       h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
-      return ctx.sendRequest().recover(e -> Future.succeededFuture(envoyError(ctx, e)));
+      MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(h);
+      return ctx.sendRequest().recover(e -> {
+        if (ctx.get(TARGET, HostPort.class) != null && retriable(pr) && !timedOut(e)) {
+          LOG.debug("tunnel {} failed before answering ({}): retrying on the app", ctx.get(TARGET, HostPort.class),
+              e.getMessage());
+          return onApp(ctx, sent).recover(e2 -> Future.succeededFuture(envoyError(ctx, e2)));
+        }
+        return Future.succeededFuture(envoyError(ctx, e));
+      });
     }
 
-    /** Envoy's answers when the upstream fails before its response headers. */
-    private static ProxyResponse envoyError(ProxyContext ctx, Throwable e) {
-      boolean timeout = e instanceof java.util.concurrent.TimeoutException
-          || (e.getMessage() != null && e.getMessage().contains("timeout period"));
-      String body = timeout ? "upstream request timeout" : "upstream connect error or disconnect/reset before headers";
-      ProxyResponse r = ctx.request().release().response();
-      r.headers().clear();
-      return r.setStatusCode(timeout ? 504 : 503).putHeader("content-type", "text/plain")
-          .putHeader("content-length", Integer.toString(body.length()))
-          .setBody(io.vertx.httpproxy.Body.body(io.vertx.core.buffer.Buffer.buffer(body)));
+    private boolean retriable(ProxyRequest pr) {
+      HttpServerRequest in = pr.proxiedRequest();
+      boolean idempotent = in.method() == HttpMethod.GET || in.method() == HttpMethod.HEAD
+          || in.method() == HttpMethod.OPTIONS;
+      String len = in.getHeader("content-length");
+      return idempotent && (len == null || len.equals("0")) && in.getHeader("transfer-encoding") == null;
     }
+
+    private Future<ProxyResponse> onApp(ProxyContext ctx, MultiMap headers) {
+      ProxyRequest pr = ctx.request();
+      return request(ctx, settings.appHost(), settings.appPort()).compose(req -> {
+        req.setMethod(pr.getMethod()).setURI(pr.getURI());
+        headers.forEach(e -> {
+          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)) && !e.getKey().equalsIgnoreCase("host")) {
+            req.headers().add(e.getKey(), e.getValue());
+          }
+        });
+        if (pr.proxiedRequest().authority() != null) {
+          req.authority(pr.proxiedRequest().authority());
+        }
+        return req.send();
+      }).map(resp -> {
+        ProxyResponse r = pr.response().setStatusCode(resp.statusCode());
+        r.headers().clear();
+        resp.headers().forEach(e -> {
+          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            r.headers().add(e.getKey(), e.getValue());
+          }
+        });
+        String len = resp.getHeader("content-length");
+        r.setBody(io.vertx.httpproxy.Body.body(resp, len == null ? -1 : Long.parseLong(len),
+            resp.getHeader("content-type")));
+        return r;
+      });
+    }
+  }
+
+  private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("connection", "keep-alive",
+      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+
+  private static boolean timedOut(Throwable e) {
+    return e instanceof java.util.concurrent.TimeoutException
+        || (e.getMessage() != null && e.getMessage().contains("timeout period"));
+  }
+
+  /** Envoy's answers when the upstream fails before its response headers. */
+  private static ProxyResponse envoyError(ProxyContext ctx, Throwable e) {
+    boolean timeout = timedOut(e);
+    String body = timeout ? "upstream request timeout" : "upstream connect error or disconnect/reset before headers";
+    ProxyResponse r = ctx.request().release().response();
+    r.headers().clear();
+    return r.setStatusCode(timeout ? 504 : 503)
+        .setBody(io.vertx.httpproxy.Body.body(io.vertx.core.buffer.Buffer.buffer(body),
+            io.vertx.httpproxy.MediaType.parse("text/plain")));
   }
 }

@@ -2,6 +2,7 @@ package dev.intercept.sidecar;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.config.RoleHandle;
 import dev.intercept.envoy.EnvoyConfigWriter;
 import dev.intercept.envoy.EnvoyProcess;
 import dev.intercept.envoy.EnvoyResources;
@@ -18,7 +19,7 @@ public final class SidecarRole {
   private SidecarRole() {
   }
 
-  public static Future<SidecarSettings> start(Vertx vertx, Config config) {
+  public static Future<RoleHandle> start(Vertx vertx, Config config) {
     SidecarSettings s = SidecarSettings.from(config);
     List<URI> urls = config.httpUrls(ConfigKey.PROXY_URL);
     Future<String> plane = s.dataPlane() == SidecarSettings.DataPlane.ENVOY ? startEnvoy(vertx, s) : startBuiltin(vertx, s);
@@ -28,9 +29,9 @@ public final class SidecarRole {
       System.out.println("intercept sidecar: config " + config.describe());
       if (!s.intercepts()) {
         System.out.println("intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
-        return Future.succeededFuture(s);
+        return Future.succeededFuture((RoleHandle) vertx::close);
       }
-      return vertx.deployVerticle(new RouteWatcher(s, urls)).map(x -> s);
+      return vertx.deployVerticle(new RouteWatcher(s, urls)).map(x -> (RoleHandle) vertx::close);
     });
   }
 

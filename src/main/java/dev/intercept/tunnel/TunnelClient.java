@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public class TunnelClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+  /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
   private static final long MAX_BACKOFF_MS = 5_000;
 
   /** Where and as whom to connect, and what to forward. */
@@ -37,9 +39,11 @@ public class TunnelClient implements AutoCloseable {
     void down(String reason);
   }
 
-  private final Spec spec;
+  private volatile Spec spec;
+  /** Where to connect next after the session dropped (argument: why the last attempt failed, or null). */
+  private volatile java.util.function.Function<Throwable, Spec> respec;
   private final KeyPair keys;
-  private final PublicKey expectedHostKey;
+  private volatile PublicKey expectedHostKey;
   private final Listener listener;
   private final SshClient client;
   private volatile ClientSession session;
@@ -57,7 +61,7 @@ public class TunnelClient implements AutoCloseable {
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(5));
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
-    CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, STEP_TIMEOUT);
+    CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
     client.setForwardingFilter(new ForwardingFilter() {
       @Override
       public boolean canForwardAgent(Session s, String requestType) {
@@ -79,6 +83,7 @@ public class TunnelClient implements AutoCloseable {
         return type == Type.Forwarded;
       }
     });
+    client.setForwarderFactory(ClientForwarder::new);
     client.start();
     return client;
   }
@@ -97,6 +102,14 @@ public class TunnelClient implements AutoCloseable {
       }
       return ok;
     });
+  }
+
+  /**
+   * Asks for a fresh spec before each reconnect: with several proxy replicas the one that held
+   * the tunnel may be gone, and the proxy API says where to connect now.
+   */
+  public void onReconnect(java.util.function.Function<Throwable, Spec> respec) {
+    this.respec = respec;
   }
 
   /** Opens the tunnel once; the future fails with a one-line reason. Then keeps it up. */
@@ -137,6 +150,7 @@ public class TunnelClient implements AutoCloseable {
 
   private void keepUp() {
     long backoff = 200;
+    Throwable lastFailure = null;
     while (!closed) {
       ClientSession s = session;
       if (s != null) {
@@ -157,9 +171,17 @@ public class TunnelClient implements AutoCloseable {
         return;
       }
       try {
+        var next = respec;
+        if (next != null) {
+          Spec fresh = next.apply(lastFailure);
+          spec = fresh;
+          expectedHostKey = fresh.hostKey() == null || fresh.hostKey().isBlank() ? null : TunnelKeys.parse(fresh.hostKey());
+        }
         connect();
+        lastFailure = null;
       } catch (Exception e) {
         LOG.debug("tunnel reconnect failed: {}", describe(e));
+        lastFailure = e;
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
@@ -169,6 +191,18 @@ public class TunnelClient implements AutoCloseable {
   public boolean isUp() {
     ClientSession s = session;
     return s != null && s.isOpen();
+  }
+
+  /** True when the SSH server could not be reached at all (as opposed to being slow or refusing). */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.net.UnknownHostException
+          || (t.getMessage() != null && t.getMessage().contains("Connection refused"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String describe(Throwable e) {

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 public class TunnelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
   private static final AttributeKey<Intercept> INTERCEPT = new AttributeKey<>();
-  private static final long DIRECTORY_TIMEOUT_S = 5;
+  /** Long enough for the cluster to notice a dead replica and move its partitions (about 3-5 s). */
+  private static final long DIRECTORY_TIMEOUT_S = 10;
 
   private final TunnelDirectory directory;
   private final String forwardBindHost;

@@ -38,7 +38,7 @@ class ProxyApiTest {
 
   void startProxy(int leaseSeconds) throws Exception {
     if (proxy != null) {
-      get(proxy.close());
+      get(proxy.stop());
     }
     Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
     f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
@@ -53,7 +53,7 @@ class ProxyApiTest {
 
   @AfterEach
   void stop() throws Exception {
-    get(proxy.close());
+    get(proxy.stop());
     get(vertx.close());
   }
 

@@ -34,7 +34,7 @@ class RouteSelectorTest {
   }
 
   static Intercept intercept(String name, long seq, HostPort tunnel, Matcher... ms) {
-    return new Intercept("myapp", name, List.of(ms), tunnel == null ? 9009 : tunnel.port(), tunnel, "o", "k", seq,
+    return new Intercept("myapp", name, List.of(ms), tunnel == null ? 9009 : tunnel.port(), tunnel, "r", "o", "k", seq,
         seq, seq + 10_000);
   }
 

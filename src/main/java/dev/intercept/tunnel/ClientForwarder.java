@@ -1,0 +1,50 @@
+package dev.intercept.tunnel;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.forward.DefaultForwarder;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+/**
+ * The client side's forwarder, with one fix. SSHD's DefaultForwarder holds its monitor while it
+ * waits for the reply to "tcpip-forward" and learns the local target only after the reply, but
+ * the proxy may open a forwarded-tcpip channel as soon as it has bound the port (traffic already
+ * routed there, e.g. after a replica failover). The channel's lookup then blocks on that monitor
+ * on the session's I/O thread, so the reply behind it is never read: a deadlock until timeout.
+ * Here the target is known before the request is sent and looked up without the monitor.
+ */
+final class ClientForwarder extends DefaultForwarder {
+  private final Map<Integer, SshdSocketAddress> early = new ConcurrentHashMap<>();
+
+  ClientForwarder(ConnectionService service) {
+    super(service);
+  }
+
+  @Override
+  public SshdSocketAddress startRemotePortForwarding(SshdSocketAddress remote, SshdSocketAddress local)
+      throws IOException {
+    if (remote.getPort() > 0) {
+      early.put(remote.getPort(), local);
+    }
+    try {
+      return super.startRemotePortForwarding(remote, local);
+    } catch (IOException | RuntimeException e) {
+      early.remove(remote.getPort());
+      throw e;
+    }
+  }
+
+  @Override
+  public void stopRemotePortForwarding(SshdSocketAddress remote) throws IOException {
+    early.remove(remote.getPort());
+    super.stopRemotePortForwarding(remote);
+  }
+
+  @Override
+  public SshdSocketAddress getForwardedPort(int remotePort) {
+    SshdSocketAddress local = early.get(remotePort);
+    return local != null ? local : super.getForwardedPort(remotePort);
+  }
+}
