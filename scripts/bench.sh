@@ -12,3 +12,6 @@ echo "## Envoy config writes" | tee -a bench-out/activation.md
 echo "| what | p50 (ms) | p99 (ms) | max (ms) |" | tee -a bench-out/activation.md
 echo "| --- | --- | --- | --- |" | tee -a bench-out/activation.md
 java -cp "$CP" dev.intercept.envoy.EnvoyWriteBench "${ENVOY_WRITES:-500}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+echo | tee -a bench-out/activation.md
+echo "## HA proxy: three replicas" | tee -a bench-out/activation.md
+java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ClusterBench "${CLUSTER_WRITES:-200}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
