@@ -17,6 +17,11 @@ java -jar "$JAR" --role=proxy --listen-host 127.0.0.1 --api-port 0 --ssh-port 0 
   --forward-ports 39901-39916 --forward-bind-host 127.0.0.1 >"$OUT/proxy.out" 2>"$OUT/proxy.err" &
 for _ in $(seq 1 300); do grep -q listening "$OUT/proxy.out" && break; sleep 0.1; done
 API=$(grep -o ' api=[^ ]*' "$OUT/proxy.out" | sed 's/.*://')
+# intercepts need a sidecar of their app to have polled: poll once, as a sidecar would
+exec 3<>"/dev/tcp/127.0.0.1/$API"
+printf 'GET /api/v1/apps/cds-training/routes?since=-1 HTTP/1.0\r\n\r\n' >&3
+cat <&3 >/dev/null
+exec 3<&-
 
 java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" --role=client intercept cds-training \
   -m :path "/.*" -m x-dev "a|b" --name training -p 1 --proxy-url "http://127.0.0.1:$API" \

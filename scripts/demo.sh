@@ -50,6 +50,7 @@ start laptop --role=echo --listen-host 127.0.0.1 --port 0 --hostname container_o
 APPNAME=myapp APPPORT=$(port pod http) start sidecar --role=sidecar --listen-host 127.0.0.1 --listen-port 0 \
   --proxy-url "http://127.0.0.1:$API"
 SIDECAR=$(port sidecar http)
+for _ in $(seq 1 100); do grep -q "connected to the proxy" "$LOGS/sidecar.out" && break; sleep 0.1; done
 LAPTOP=$(port laptop http)
 head -1 "$LOGS"/{proxy,sidecar}.out | grep listening | sed 's/^/#   /'
 echo "#   'curl the-app/...' below is curl -H 'Host: the-app' http://127.0.0.1:$SIDECAR/..."

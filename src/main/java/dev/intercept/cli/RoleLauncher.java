@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 /** Shared start-up of the server roles: one Vert.x, config layered, role started, errors one line. */
 final class RoleLauncher {
   private static final long START_TIMEOUT_S = 60;
+  private static final long STOP_TIMEOUT_S = 20;
 
   private RoleLauncher() {
   }
@@ -36,13 +37,18 @@ final class RoleLauncher {
     try {
       Config config = loadConfig(vertx, role, file, flags);
       RoleHandle handle = await(start.apply(vertx, config));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM/Ctrl-C: drain in-flight requests (bounded), close what the role owns, exit 0
+      Runnable stop = () -> {
+        System.out.println("intercept " + role.id() + ": stopping");
         try {
-          handle.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          handle.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (Exception e) {
-          // exiting anyway
+          System.err.println("intercept " + role.id() + ": stopped uncleanly: " + message(e));
         }
-      }, "shutdown"));
+        System.exit(0);
+      };
+      Signals.onTerminate(() -> new Thread(stop, "stop").start());
+      Signals.onInterrupt(() -> new Thread(stop, "stop").start());
       return Cli.KEEP_RUNNING;
     } catch (RuntimeException e) {
       System.err.println("intercept " + role.id() + ": " + message(e));

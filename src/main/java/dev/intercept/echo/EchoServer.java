@@ -24,6 +24,12 @@ public class EchoServer extends VerticleBase {
     this.served = served;
   }
 
+  /** Graceful: in-flight requests finish (bounded), new connections are refused. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer().requestHandler(this::handle);
@@ -35,6 +41,20 @@ public class EchoServer extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
+    // a test aid: x-echo-delay-ms holds the answer back (in-flight requests during shutdown, timeouts)
+    String delay = req.getHeader("x-echo-delay-ms");
+    if (delay != null && delay.matches("\\d{1,6}")) {
+      req.pause();
+      vertx.setTimer(Math.max(1, Long.parseLong(delay)), t -> {
+        req.resume();
+        answer(req);
+      });
+      return;
+    }
+    answer(req);
+  }
+
+  private void answer(HttpServerRequest req) {
     StringBuilder head = new StringBuilder();
     head.append("Request served by ").append(served).append("\n\n");
     head.append(req.version() == io.vertx.core.http.HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")

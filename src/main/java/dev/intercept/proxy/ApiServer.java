@@ -72,6 +72,11 @@ public class ApiServer extends VerticleBase {
     return server.listen(settings.apiPort(), settings.listenHost());
   }
 
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   public int actualPort() {
     return server.actualPort();
   }

@@ -96,7 +96,7 @@ public class InterceptRegistry {
    * (a client re-registering keeps its port).
    */
   public Future<Intercept> create(String app, String name, InterceptRequest req) {
-    return locked(() -> intercepts().compose(map -> map.entries().compose(all -> {
+    return sidecars().compose(seen -> seen.get(app)).compose(seenAt -> locked(() -> intercepts().compose(map -> map.entries().compose(all -> {
       long now = clock.get();
       Intercept existing = all.containsKey(Intercept.key(app, name))
           ? Intercept.fromJson(new JsonObject(all.get(Intercept.key(app, name)))) : null;
@@ -111,6 +111,10 @@ public class InterceptRegistry {
             existing.tunnelReplica(), existing.owner(), req.publicKey(), existing.seq(), existing.createdAt(),
             now + leaseMillis);
       } else {
+        if (seenAt == null) {
+          return Future.failedFuture(new InvalidInputException(404, "no sidecar with APPNAME=" + app
+              + " has connected to the proxy: check the app's name and that its pods run the intercept sidecar"));
+        }
         Integer port = freePort(all);
         if (port == null) {
           return Future.failedFuture(new InvalidInputException(503, "all " + portPool.size()
@@ -124,7 +128,16 @@ public class InterceptRegistry {
       return map.put(created.key(), created.toJson().encode())
           .compose(v -> bumpVersion(app))
           .map(v -> created);
-    })));
+    }))));
+  }
+
+  private Future<AsyncMap<String, Long>> sidecars() {
+    return vertx.sharedData().getAsyncMap("sidecars.seen");
+  }
+
+  /** A sidecar of this app polled: intercepts of the app may be created. */
+  public Future<Void> sidecarSeen(String app) {
+    return sidecars().compose(m -> m.put(app, clock.get()));
   }
 
   private Integer freePort(Map<String, String> all) {

@@ -28,14 +28,17 @@ public final class ProxyRole {
       return cluster.vertx();
     }
 
-    /** Closes the SSH server (tunnels drop, clients reconnect elsewhere), then leaves the cluster. */
+    /**
+     * Closes the SSH server (its tunnels drop; their clients reconnect to another replica), then
+     * the API (in-flight calls finish) and, clustered, leaves the cluster.
+     */
     @Override
     public Future<Void> stop() {
       Vertx vertx = cluster.vertx();
       return vertx.executeBlocking(() -> {
         ssh.close();
         return null;
-      }).compose(v -> cluster.clustered() ? vertx.close() : Future.<Void>succeededFuture());
+      }).compose(v -> vertx.close());
     }
   }
 

@@ -46,7 +46,7 @@ class RoutePolls {
 
   void handle(RoutingContext ctx, String app, long since, int waitSeconds) {
     int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
-    registry.routes(app).onComplete(ar -> {
+    registry.sidecarSeen(app).compose(v -> registry.routes(app)).onComplete(ar -> {
       if (ar.failed()) {
         ApiServer.fail(ctx, ar.cause());
       } else if (ar.result().version() != since || wait == 0) {

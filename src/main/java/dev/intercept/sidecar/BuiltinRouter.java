@@ -60,6 +60,12 @@ public class BuiltinRouter extends VerticleBase {
     return server.listen(settings.listenPort(), settings.listenHost());
   }
 
+  /** SIGTERM: stop accepting, let in-flight requests finish (bounded by the route timeout). */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(settings.routeTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   public int actualPort() {
     return server.actualPort();
   }

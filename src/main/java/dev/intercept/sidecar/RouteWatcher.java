@@ -33,6 +33,7 @@ public class RouteWatcher extends VerticleBase {
   private long backoff = MIN_BACKOFF_MS;
   private boolean stopped;
   private boolean failing;
+  private boolean connected;
 
   public RouteWatcher(SidecarSettings settings, List<URI> urls) {
     this.settings = settings;
@@ -73,6 +74,11 @@ public class RouteWatcher extends VerticleBase {
         }))
         .onSuccess(json -> {
           RouteTable table = RouteTable.fromJson(json);
+          if (!connected) {
+            connected = true;
+            System.out.println("intercept sidecar: connected to the proxy at " + base + " (" + table.routes().size()
+                + " intercepts of " + table.app() + ")");
+          }
           if (failing) {
             LOG.info("route watcher reached the proxy at {} again", base);
             failing = false;

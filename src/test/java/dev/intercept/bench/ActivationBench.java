@@ -41,6 +41,7 @@ public final class ActivationBench {
           "--proxy-url", "http://127.0.0.1:" + api);
       roles.add(sc);
       sidecar = sc.port("http");
+      sc.awaitLine("connected to the proxy", 30_000);
 
       Path jsa = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).resolveSibling("intercept.jsa");
       Map<String, List<String>> variants = new LinkedHashMap<>();

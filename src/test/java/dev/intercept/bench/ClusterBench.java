@@ -125,6 +125,7 @@ public final class ClusterBench {
         "--proxy-url", urls);
     all.add(sc);
     int sidecar = sc.port("http");
+    sc.awaitLine("connected to the proxy", 30_000);
     RoleProcess c = RoleProcess.start("client", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path",
         ".*ark3.*", "--name", "test", "-p", Integer.toString(lap.port("http")), "--proxy-url",
         "http://127.0.0.1:" + api[1] + ",http://127.0.0.1:" + api[0]);

@@ -56,6 +56,7 @@ class EnvoyDataPlaneIT {
     RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
         args.toArray(String[]::new));
     sc.awaitLine("listening http=127.0.0.1:" + listen + " data-plane=envoy", 30_000);
+    sc.awaitLine("connected to the proxy", 30_000);
     return new Setup(api, listen, laptop.port("http"));
   }
 

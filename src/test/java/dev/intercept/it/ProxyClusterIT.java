@@ -87,6 +87,7 @@ class ProxyClusterIT {
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", url(0, 1, 2),
         "--poll-wait-seconds", "5");
     sidecar = sc.port("http");
+    sc.awaitLine("connected to the proxy", 30_000);
   }
 
   @AfterEach
@@ -187,6 +188,7 @@ class ProxyClusterIT {
     replicas[1].close();
     // registrations through the survivors while the cluster shrinks and grows again
     List<Integer> ports = new ArrayList<>();
+    assertEquals(200, Http.get(api[0], "/api/v1/apps/other/routes?since=-1").status(), "a sidecar of 'other' polls");
     Thread register = new Thread(() -> {
       for (int n = 0; n < 4; n++) {
         for (int i : new int[] {0, 2}) {

@@ -47,6 +47,7 @@ class SeedTranscriptIT {
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url",
         "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     sidecar = sc.port("http");
+    sc.awaitLine("connected to the proxy", 30_000);
   }
 
   @AfterEach

@@ -37,9 +37,6 @@ class ProxyApiTest {
   }
 
   void startProxy(int leaseSeconds) throws Exception {
-    if (proxy != null) {
-      get(proxy.stop());
-    }
     Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
     f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
     f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
@@ -49,12 +46,15 @@ class ProxyApiTest {
     f.put(ConfigKey.FORWARD_BIND_HOST, "127.0.0.1");
     var config = get(ConfigLoader.load(vertx, Role.PROXY, null, f));
     proxy = get(ProxyRole.start(vertx, config));
+    // the apps these tests use have a sidecar (its first poll is what lets intercepts be created)
+    for (String app : new String[] {"myapp", "other"}) {
+      assertEquals(200, call(HttpMethod.GET, "/api/v1/apps/" + app + "/routes?since=-1", null).statusCode());
+    }
   }
 
   @AfterEach
   void stop() throws Exception {
     get(proxy.stop());
-    get(vertx.close());
   }
 
   static <T> T get(io.vertx.core.Future<T> f) throws Exception {
@@ -139,6 +139,8 @@ class ProxyApiTest {
         "/api/v1/apps/myapp/intercepts/existing?owner=someone-else", null);
     assertRejected(409, "belongs to another client", HttpMethod.POST,
         "/api/v1/apps/myapp/intercepts/existing/renew?owner=someone-else", "");
+    assertRejected(404, "no sidecar with APPNAME=nosidecar has connected", HttpMethod.PUT,
+        "/api/v1/apps/nosidecar/intercepts/test", body("me", ":path", "x"));
     assertRejected(404, "no intercept 'nope'", HttpMethod.POST, "/api/v1/apps/myapp/intercepts/nope/renew", "");
     assertRejected(404, "no intercept 'nope'", HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/nope", null);
     assertRejected(400, "'since' must be a whole number", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=x", null);
@@ -187,10 +189,9 @@ class ProxyApiTest {
 
   @Test
   void aLapsedLeaseRemovesTheInterceptAndFreesItsPortWhileRenewalKeepsOneAlive() throws Exception {
-    get(vertx.close());
+    get(proxy.stop());
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
-    proxy = null;
     startProxy(1);
     assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body("me", ":path", "/k")).statusCode());
     assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body("me", ":path", "/l"))

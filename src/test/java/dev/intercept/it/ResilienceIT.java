@@ -1,0 +1,146 @@
+package dev.intercept.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intercept.TestWait;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Never stale, never broken: a client killed, a proxy restarted, roles stopped with SIGTERM. */
+class ResilienceIT {
+  private final List<RoleProcess> started = new ArrayList<>();
+  private int podPort;
+  private int laptop;
+
+  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
+    RoleProcess p = RoleProcess.start(label, env, args);
+    started.add(p);
+    return p;
+  }
+
+  @AfterEach
+  void stopAll() {
+    started.forEach(RoleProcess::close);
+  }
+
+  RoleProcess proxy(int api, int ssh, String pool, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--role=proxy", "--listen-host", "127.0.0.1", "--api-port",
+        Integer.toString(api), "--ssh-port", Integer.toString(ssh), "--forward-ports", pool, "--forward-bind-host",
+        "127.0.0.1"));
+    args.addAll(List.of(extra));
+    RoleProcess p = start("proxy", Map.of(), args.toArray(String[]::new));
+    p.port("api");
+    return p;
+  }
+
+  int appAndSidecar(int api) throws Exception {
+    podPort = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0", "--hostname",
+        "the-app-pod").port("http");
+    laptop = start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0", "--hostname",
+        "container_on_laptop").port("http");
+    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", "http://127.0.0.1:" + api);
+    int port = sc.port("http");
+    sc.awaitLine("connected to the proxy", 30_000);
+    return port;
+  }
+
+  RoleProcess client(int api, String name, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
+        "--name", name, "-p", Integer.toString(laptop), "--proxy-url", "http://127.0.0.1:" + api));
+    args.addAll(List.of(extra));
+    RoleProcess c = start(name, Map.of(), args.toArray(String[]::new));
+    c.awaitLine("^T: Intercept is running", 30_000);
+    return c;
+  }
+
+  static String served(int sidecar, String path) {
+    try {
+      Http.Response r = Http.get(sidecar, path);
+      return r.status() + " " + r.firstLine().replace("Request served by ", "");
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void aKilledClientFailsOpenAtOnceAndItsLeaseFreesNameAndPort() throws Exception {
+    int api = Integer.parseInt(Http.freePorts(1));
+    proxy(api, 0, Http.freePorts(1), "--lease-seconds", "2");
+    int sidecar = appAndSidecar(api);
+    RoleProcess c = client(api, "test", "--renew-seconds", "1");
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    c.close(); // kill -9
+    long t0 = System.currentTimeMillis();
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 3_000, "the pod at once");
+    System.out.printf("client kill -9 → pod: %d ms%n", System.currentTimeMillis() - t0);
+    TestWait.until(() -> listSize(api) == 0, 10_000, "the lapsed lease to remove the intercept");
+    // the one-port pool is free again, and so is the name, for anybody
+    RoleProcess other = client(api, "test");
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the new client");
+    other.signal("TERM");
+    assertEquals(0, other.awaitExit(15_000));
+  }
+
+  static int listSize(int api) {
+    try {
+      return new JsonArray(Http.get(api, "/api/v1/intercepts").body()).size();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void aRestartedProxyIsHealedWithoutAnybodyDoingAnything() throws Exception {
+    String[] ports = Http.freePorts(3).split(",");
+    int api = Integer.parseInt(ports[0]);
+    int ssh = Integer.parseInt(ports[1]);
+    RoleProcess proxy = proxy(api, ssh, ports[2]);
+    int sidecar = appAndSidecar(api);
+    RoleProcess c = client(api, "test");
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    proxy.close(); // state lost
+    long t0 = System.currentTimeMillis();
+    // while the proxy is away the sidecar serves: unmatched traffic never fails, matched fails open
+    for (int i = 0; i < 20; i++) {
+      assertEquals("200 the-app-pod", served(sidecar, "/foo/bar"));
+    }
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 3_000, "matched traffic on the pod");
+    proxy(api, ssh, ports[2]);
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 30_000,
+        "the client to register and tunnel again by itself");
+    System.out.printf("proxy restart → intercept restored: %d ms after the kill%n", System.currentTimeMillis() - t0);
+    assertTrue(c.stdout().stream().anyMatch(l -> l.startsWith("T: Tunnel to the proxy lost")), c.stdout().toString());
+    assertEquals(1, listSize(api));
+  }
+
+  @Test
+  void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
+    int api = Integer.parseInt(Http.freePorts(1));
+    RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
+    int sidecar = appAndSidecar(api);
+    RoleProcess sc = started.get(started.size() - 1);
+    CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Http.get(sidecar, "/slow", "x-echo-delay-ms", "1500");
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    TestWait.until(() -> served(sidecar, "/probe").equals("200 the-app-pod") && !slow.isDone(), 5_000,
+        "the slow request to be in flight");
+    sc.signal("TERM");
+    Http.Response r = slow.get();
+    assertEquals(200, r.status(), "the in-flight request finished during shutdown");
+    assertEquals("Request served by the-app-pod", r.firstLine());
+    assertEquals(0, sc.awaitExit(20_000));
+    proxy.signal("TERM");
+    assertEquals(0, proxy.awaitExit(20_000));
+  }
+}
