@@ -35,10 +35,18 @@ public final class ProxyRole {
     @Override
     public Future<Void> stop() {
       Vertx vertx = cluster.vertx();
-      return vertx.executeBlocking(() -> {
-        ssh.close();
-        return null;
-      }).compose(v -> vertx.close());
+      // off Vert.x's threads: closing Vert.x from its own event loop would wait on itself
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      Thread t = new Thread(() -> {
+        try {
+          ssh.close();
+        } catch (Exception e) {
+          LOG.warn("closing the SSH server: {}", e.toString());
+        }
+        vertx.close().onComplete(done);
+      }, "proxy-stop");
+      t.start();
+      return done.future();
     }
   }
 

@@ -44,14 +44,24 @@ public class BuiltinRouter extends VerticleBase {
     this.selector = new RouteSelector(RouteTable.empty(settings.appName()));
   }
 
-  @Override
-  public Future<?> start() {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+  /**
+   * Upstream connections to each intercept's tunnel, by route name and target: when a route
+   * leaves the table its pooled connections are closed, so a later intercept given the same port
+   * never inherits a connection of the tunnel that went away.
+   */
+  private final java.util.Map<String, HttpClient> tunnelClients = new java.util.HashMap<>();
+
+  private HttpClient newClient() {
+    return vertx.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true)
             .setConnectTimeout(5_000)
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
-    HttpProxy proxy = HttpProxy.reverseProxy(client);
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpProxy proxy = HttpProxy.reverseProxy(newClient());
     proxy.addInterceptor(new EnvoyBehaviour());
     proxy.origin(this::originRequest);
     vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED,
@@ -72,6 +82,15 @@ public class BuiltinRouter extends VerticleBase {
 
   void swap(RouteTable table) {
     selector = new RouteSelector(table);
+    java.util.Set<String> live = new java.util.HashSet<>();
+    table.routes().forEach(r -> live.add(clientKey(r.name(), r.target())));
+    tunnelClients.entrySet().removeIf(e -> {
+      if (!live.contains(e.getKey())) {
+        e.getValue().close();
+        return true;
+      }
+      return false;
+    });
     LOG.info("route table for {} is now version {}: {}", table.app(), table.version(),
         table.routes().isEmpty() ? "all traffic to the app"
             : table.routes().stream().map(r -> r.name() + " " + r.matchers() + " -> " + r.target()).toList());
@@ -79,20 +98,30 @@ public class BuiltinRouter extends VerticleBase {
 
   private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
     ProxyRequest pr = ctx.request();
-    HostPort target = selector.target(name -> value(pr, name));
+    dev.intercept.protocol.Route route = selector.select(name -> value(pr, name));
+    HostPort target = route == null ? null : route.target();
     ctx.set(TARGET, target);
     if (target == null) {
       return request(ctx, settings.appHost(), settings.appPort());
     }
+    HttpClient tunnel = tunnelClients.computeIfAbsent(clientKey(route.name(), target), k -> newClient());
     // a tunnel that just went away refuses the connection before any byte is sent: fail open to the app
-    return request(ctx, target.host(), target.port()).recover(e -> {
+    return request(tunnel, target.host(), target.port()).recover(e -> {
       LOG.debug("intercept target {} unreachable ({}): request goes to the app", target, e.getMessage());
       return request(ctx, settings.appHost(), settings.appPort());
     });
   }
 
+  private static String clientKey(String route, HostPort target) {
+    return route + "@" + target;
+  }
+
   private Future<io.vertx.core.http.HttpClientRequest> request(ProxyContext ctx, String host, int port) {
-    return ctx.client().request(new RequestOptions()
+    return request(ctx.client(), host, port);
+  }
+
+  private Future<io.vertx.core.http.HttpClientRequest> request(HttpClient client, String host, int port) {
+    return client.request(new RequestOptions()
         .setHost(host)
         .setPort(port)
         .setIdleTimeout(settings.routeTimeoutSeconds() * 1000L));

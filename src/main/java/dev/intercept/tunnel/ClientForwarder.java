@@ -36,11 +36,8 @@ final class ClientForwarder extends DefaultForwarder {
     }
   }
 
-  @Override
-  public void stopRemotePortForwarding(SshdSocketAddress remote) throws IOException {
-    early.remove(remote.getPort());
-    super.stopRemotePortForwarding(remote);
-  }
+  // stopRemotePortForwarding keeps the early entry: a connection the proxy accepted just before it
+  // processed the cancel still reaches the local port (the entries go with the session)
 
   @Override
   public SshdSocketAddress getForwardedPort(int remotePort) {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public class TunnelClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+  /** Bound on waiting for the proxy to confirm it unbound the port before the session closes. */
+  private static final Duration CANCEL_CONFIRM = Duration.ofSeconds(2);
   /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
   private static final long MAX_BACKOFF_MS = 5_000;
@@ -187,6 +189,25 @@ public class TunnelClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels the forward first, so the proxy unbinds the port (new connections are refused and the
+   * sidecar sends them to the pods) before the session goes: a connection accepted while the session
+   * closes would wait for a channel that never opens. Cancel wants no reply, but replies to global
+   * requests come in order, so the answer to a keepalive sent after it proves it was processed.
+   */
+  private void drainAndClose(ClientSession s) {
+    try {
+      s.stopRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()));
+      org.apache.sshd.common.util.buffer.Buffer b = s.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST);
+      b.putString("keepalive@openssh.com");
+      b.putBoolean(true);
+      s.request("keepalive@openssh.com", b, CANCEL_CONFIRM);
+      s.close(false).await(Duration.ofSeconds(2));
+    } catch (IOException | RuntimeException e) {
+      s.close(true);
+    }
+  }
+
   /** True while a session holds the forward. */
   public boolean isUp() {
     ClientSession s = session;
@@ -222,11 +243,7 @@ public class TunnelClient implements AutoCloseable {
     }
     ClientSession s = session;
     if (s != null) {
-      try {
-        s.close(false).await(Duration.ofSeconds(2));
-      } catch (IOException e) {
-        s.close(true);
-      }
+      drainAndClose(s);
     }
     try {
       client.stop();
