@@ -38,7 +38,7 @@ public final class ProxyRole {
         System::currentTimeMillis);
     var context = vertx.getOrCreateContext();
     TunnelServer ssh = new TunnelServer(new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
-        s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile());
+        new TunnelServer.Settings(s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
     return vertx.executeBlocking(() -> {
       ssh.start();
       return ssh.hostKey();

@@ -88,19 +88,28 @@ public final class RoleProcess implements AutoCloseable {
   }
 
   /** Waits for a stdout line matching regex; returns its match. */
-  public synchronized Matcher awaitLine(String regex, long timeoutMs) throws InterruptedException {
+  public Matcher awaitLine(String regex, long timeoutMs) throws InterruptedException {
+    return awaitLine(out, regex, timeoutMs);
+  }
+
+  /** Waits for a stderr (log) line matching regex; returns its match. */
+  public Matcher awaitLogLine(String regex, long timeoutMs) throws InterruptedException {
+    return awaitLine(err, regex, timeoutMs);
+  }
+
+  private synchronized Matcher awaitLine(List<String> lines, String regex, long timeoutMs) throws InterruptedException {
     Pattern p = Pattern.compile(regex);
     long deadline = System.currentTimeMillis() + timeoutMs;
     int seen = 0;
     while (true) {
-      for (; seen < out.size(); seen++) {
-        Matcher m = p.matcher(out.get(seen));
+      for (; seen < lines.size(); seen++) {
+        Matcher m = p.matcher(lines.get(seen));
         if (m.find()) {
           return m;
         }
       }
       long left = deadline - System.currentTimeMillis();
-      if (left <= 0 || (!process.isAlive() && seen == out.size())) {
+      if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
         throw new AssertionError(label + ": no line matching /" + regex + "/ within " + timeoutMs + " ms; alive="
             + process.isAlive() + "\nstdout: " + out + "\nstderr: " + err);
       }
