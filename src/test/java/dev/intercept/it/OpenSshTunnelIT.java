@@ -52,7 +52,7 @@ class OpenSshTunnelIT {
     dir = tmp;
     Assumptions.assumeTrue(OpenSsh.installed(), "OpenSSH client " + OpenSsh.SSH + " is not installed: skipped");
     proxy = start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port",
-        "0", "--forward-ports", Http.freePorts(3), "--forward-bind-host", "127.0.0.1", "--host-key-file",
+        "0", "--forward-ports", Http.freePorts(3), "--forward-bind-host", "127.0.0.1", "--lease-seconds", "600", "--host-key-file",
         dir.resolve("host/key").toString());
     RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
         "--hostname", "the-app-pod");

@@ -22,6 +22,7 @@ public final class RoleProcess implements AutoCloseable {
   private final Process process;
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private RoleProcess(String label, Process process) {
     this.label = label;
@@ -83,6 +84,7 @@ public final class RoleProcess implements AutoCloseable {
         // process ended
       }
     }, label + "-pump");
+    pumps.add(t);
     t.setDaemon(true);
     t.start();
   }
@@ -139,20 +141,11 @@ public final class RoleProcess implements AutoCloseable {
       throw new AssertionError(label + " did not exit within " + timeoutMs + " ms\nstdout: " + stdout()
           + "\nstderr: " + stderr());
     }
-    // let the pumps drain what the process wrote last
-    long deadline = System.currentTimeMillis() + 2_000;
-    while (System.currentTimeMillis() < deadline && (pumpsBusy())) {
-      Thread.onSpinWait();
+    // the pumps end at end of stream: join them so every line the process wrote is collected
+    for (Thread t : pumps) {
+      t.join(2_000);
     }
     return process.exitValue();
-  }
-
-  private boolean pumpsBusy() {
-    try {
-      return process.getInputStream().available() > 0 || process.getErrorStream().available() > 0;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   public boolean isAlive() {
