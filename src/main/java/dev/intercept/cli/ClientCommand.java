@@ -11,6 +11,7 @@ import dev.intercept.config.Role;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.Names;
+import dev.intercept.tunnel.Keepalive;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +49,11 @@ final class ClientCommand implements Callable<Integer> {
     Integer requestTimeoutSeconds;
 
     Config load(Vertx vertx) {
-      Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+      return load(vertx, new EnumMap<>(ConfigKey.class));
+    }
+
+    /** {@code f}: the command's own flags; the shared ones are added. */
+    Config load(Vertx vertx, Map<ConfigKey, Object> f) {
       f.put(ConfigKey.PROXY_URL, proxyUrl);
       f.put(ConfigKey.RENEW_SECONDS, renewSeconds);
       f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
@@ -69,10 +74,18 @@ final class ClientCommand implements Callable<Integer> {
     String name;
     @Option(names = {"-p", "--port"}, required = true, description = "local port that serves the matched requests")
     int port;
+    @Option(names = "--ssh-key", paramLabel = "FILE.pub", description = "register your own OpenSSH public key"
+        + " instead of a generated one, and open the tunnel yourself with plain ssh (the command is printed)")
+    Path sshKey;
+    @Option(names = "--ssh-keepalive-seconds", description = "seconds between SSH keepalives (default 2)")
+    Integer sshKeepaliveSeconds;
+    @Option(names = "--ssh-keepalive-max-missed", description = "unanswered keepalives before reconnecting (default 3)")
+    Integer sshKeepaliveMaxMissed;
 
     @Override
     public Integer call() {
       List<Matcher> matchers = new ArrayList<>();
+      InterceptSession.UserKey userKey = null;
       try {
         Names.check("app", app);
         Names.check("--name", name);
@@ -82,20 +95,25 @@ final class ClientCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
           throw new InvalidInputException("--port must be between 1 and 65535");
         }
+        userKey = sshKey == null ? null : UserKeyFile.read(sshKey);
       } catch (InvalidInputException e) {
         System.err.println("intercept: " + e.getMessage());
         return 2;
       }
       StartupTiming.mark("main: arguments parsed");
-      InterceptSession.Prepared prepared = InterceptSession.Prepared.start();
+      InterceptSession.Prepared prepared = InterceptSession.Prepared.start(userKey == null);
       Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
       StartupTiming.mark("Vert.x up");
       InterceptSession session = null;
       try {
-        Config c = load(vertx);
+        Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
+        f.put(ConfigKey.SSH_KEEPALIVE_SECONDS, sshKeepaliveSeconds);
+        f.put(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, sshKeepaliveMaxMissed);
+        Config c = load(vertx, f);
         StartupTiming.mark("config loaded");
         InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, c.httpUrls(ConfigKey.PROXY_URL),
-            c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+            c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L,
+            Keepalive.from(c), userKey);
         CountDownLatch stop = new CountDownLatch(1);
         String[] why = new String[1];
         Signals.onInterrupt(() -> {
@@ -116,7 +134,7 @@ final class ClientCommand implements Callable<Integer> {
         if (session != null) {
           session.cleanup();
         } else {
-          prepared.sshClient().thenAccept(org.apache.sshd.client.SshClient::stop);
+          prepared.release();
         }
         System.err.println("intercept: " + e.getMessage());
         return e instanceof UserError u ? u.exitCode() : 2;

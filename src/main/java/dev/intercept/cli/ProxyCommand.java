@@ -31,6 +31,10 @@ final class ProxyCommand implements Callable<Integer> {
   String publicSshHost;
   @Option(names = "--host-key-file", description = "SSH host key file, generated if missing")
   String hostKeyFile;
+  @Option(names = "--ssh-keepalive-seconds", description = "seconds between SSH keepalives (default 2)")
+  Integer sshKeepaliveSeconds;
+  @Option(names = "--ssh-keepalive-max-missed", description = "unanswered keepalives before a tunnel is closed (default 3)")
+  Integer sshKeepaliveMaxMissed;
   @Option(names = "--lease-seconds", description = "intercept lease TTL (default 10)")
   Integer leaseSeconds;
   @Option(names = "--public-ssh-port", description = "SSH port to tell clients (default: the bound one)")
@@ -65,6 +69,8 @@ final class ProxyCommand implements Callable<Integer> {
     f.put(ConfigKey.ADVERTISE_HOST, advertiseHost);
     f.put(ConfigKey.PUBLIC_SSH_HOST, publicSshHost);
     f.put(ConfigKey.HOST_KEY_FILE, hostKeyFile);
+    f.put(ConfigKey.SSH_KEEPALIVE_SECONDS, sshKeepaliveSeconds);
+    f.put(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, sshKeepaliveMaxMissed);
     f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
     f.put(ConfigKey.PUBLIC_SSH_PORT, publicSshPort);
     f.put(ConfigKey.CLUSTER, cluster);

@@ -3,6 +3,7 @@ package dev.intercept.client;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.Matcher;
+import dev.intercept.tunnel.Keepalive;
 import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelKeys;
 import org.apache.sshd.client.SshClient;
@@ -27,9 +28,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InterceptSession {
   private static final long SETUP_TIMEOUT_S = 30;
 
-  /** What the user asked for. */
+  /**
+   * What the user asked for. {@code userKey}: with --ssh-key, the user's own public key, registered
+   * instead of a generated one; the user then runs the tunnel with plain ssh (we never read their
+   * private key).
+   */
   public record Options(String app, String name, List<Matcher> matchers, String localHost, int localPort,
-      List<URI> proxyUrls, int renewSeconds, long requestTimeoutMs) {
+      List<URI> proxyUrls, int renewSeconds, long requestTimeoutMs, Keepalive keepalive, UserKey userKey) {
+  }
+
+  /** The user's own key: its OpenSSH public-key line and the private key file ssh should use. */
+  public record UserKey(String publicKey, String privateKeyFile) {
   }
 
   private final Vertx vertx;
@@ -38,6 +47,7 @@ public final class InterceptSession {
   private final ProxyApiClient api;
   private final KeyPair keys;
   private final CompletableFuture<SshClient> sshClient;
+  private final Prepared prepared;
   private final String owner = owner();
   private volatile TunnelClient tunnel;
   private volatile int port;
@@ -47,17 +57,30 @@ public final class InterceptSession {
   /** Only what this run registered is removed at exit: never another client's intercept. */
   private volatile boolean registered;
 
-  /** Key generation and the SSH client's start-up run while the rest starts (see Prepared). */
+  /** Key generation and the SSH client's start-up run while the rest starts (none with --ssh-key). */
   public record Prepared(CompletableFuture<KeyPair> keys, CompletableFuture<SshClient> sshClient) {
-    public static Prepared start() {
+    public static Prepared start(boolean ownTunnel) {
+      if (!ownTunnel) {
+        return new Prepared(CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
+      }
       return new Prepared(CompletableFuture.supplyAsync(TunnelKeys::generate),
           CompletableFuture.supplyAsync(TunnelClient::newSshClient));
+    }
+
+    /** Stops the SSH client if one was started and no tunnel took it over. */
+    public void release() {
+      sshClient.thenAccept(c -> {
+        if (c != null) {
+          c.stop();
+        }
+      });
     }
   }
 
   public InterceptSession(Vertx vertx, Options o, PrintStream out, Prepared prepared) {
     this.keys = prepared.keys().join();
     this.sshClient = prepared.sshClient();
+    this.prepared = prepared;
     this.vertx = vertx;
     this.o = o;
     this.out = out;
@@ -92,8 +115,12 @@ public final class InterceptSession {
     registered = true;
     StartupTiming.mark("registered with the proxy");
     try {
-      openTunnel(reg);
-      StartupTiming.mark("tunnel up");
+      if (o.userKey() != null) {
+        printPlainSsh(reg);
+      } else {
+        openTunnel(reg);
+        StartupTiming.mark("tunnel up");
+      }
     } catch (UserError e) {
       bestEffortDelete();
       throw e;
@@ -114,12 +141,27 @@ public final class InterceptSession {
   }
 
   private Future<JsonObject> register() {
-    return api.create(o.app(), o.name(), new InterceptRequest(o.matchers(), TunnelKeys.toOpenSsh(keys.getPublic()), owner));
+    String publicKey = o.userKey() != null ? o.userKey().publicKey() : TunnelKeys.toOpenSsh(keys.getPublic());
+    return api.create(o.app(), o.name(), new InterceptRequest(o.matchers(), publicKey, owner));
+  }
+
+  private String sshHost(JsonObject reg) {
+    return reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
+  }
+
+  /** --ssh-key: the user runs the tunnel; tell them how, and which host key to expect. */
+  private void printPlainSsh(JsonObject reg) {
+    port = reg.getInteger("port");
+    String host = sshHost(reg);
+    int sshPort = reg.getInteger("sshPort");
+    t("Registered with your key; open the tunnel with plain OpenSSH (docs/tunnel.md):");
+    t("  ssh -N -R " + port + ":" + o.localHost() + ":" + o.localPort() + " -p " + sshPort + " -i "
+        + o.userKey().privateKeyFile() + " " + reg.getString("sshUser") + "@" + host);
+    t("  proxy host key (known_hosts line): [" + host + "]:" + sshPort + " " + reg.getString("hostKey"));
   }
 
   private TunnelClient.Spec spec(JsonObject reg) {
-    String sshHost = reg.getString("sshHost") != null ? reg.getString("sshHost") : api.currentUrl().getHost();
-    return new TunnelClient.Spec(sshHost, reg.getInteger("sshPort"), reg.getString("sshUser"),
+    return new TunnelClient.Spec(sshHost(reg), reg.getInteger("sshPort"), reg.getString("sshUser"),
         reg.getString("hostKey"), reg.getInteger("port"), o.localHost(), o.localPort());
   }
 
@@ -152,7 +194,7 @@ public final class InterceptSession {
     } catch (Exception e) {
       throw new UserError("cannot start the SSH client: " + e.getMessage());
     }
-    TunnelClient t = new TunnelClient(client, spec, keys, new TunnelClient.Listener() {
+    TunnelClient t = new TunnelClient(client, spec, keys, o.keepalive(), new TunnelClient.Listener() {
       boolean first = true;
 
       @Override
@@ -217,8 +259,14 @@ public final class InterceptSession {
         return;
       }
       leaseLost = false;
-      // the proxy closed the old tunnel with the old record; the tunnel reconnects on its own
-      publishLease("registered", "Intercept registered again on port " + ar.result().getInteger("port"));
+      int newPort = ar.result().getInteger("port");
+      if (newPort != port && o.userKey() != null) {
+        printPlainSsh(ar.result());
+        publishLease("registered", "Intercept registered again on port " + newPort + ": restart your ssh as above");
+      } else {
+        // the proxy closed the old tunnel with the old record; the tunnel reconnects on its own
+        publishLease("registered", "Intercept registered again on port " + newPort);
+      }
     });
   }
 
@@ -236,7 +284,7 @@ public final class InterceptSession {
     if (t != null) {
       t.close();
     } else {
-      sshClient.thenAccept(SshClient::stop);
+      prepared.release();
     }
     bestEffortDelete();
   }

@@ -29,7 +29,13 @@ public enum ConfigKey {
   PUBLIC_SSH_HOST("public-ssh-host", "", EnumSet.of(PROXY), null,
       "Host clients should use for SSH; empty = the host of the client's proxy URL."),
   HOST_KEY_FILE("host-key-file", "", EnumSet.of(PROXY), null,
-      "SSH host key file (PEM); generated there if missing; empty = a fresh key held in memory."),
+      "SSH host key file: an unencrypted OpenSSH or PEM private key (EC, Ed25519, RSA), e.g. a Kubernetes Secret"
+          + " mount; generated there (EC P-256, mode 0600) if missing, never replaced; empty = a fresh key in memory."),
+  SSH_KEEPALIVE_SECONDS("ssh-keepalive-seconds", 2, EnumSet.of(PROXY, CLIENT), null,
+      "Seconds between SSH keepalive requests, sent by both ends of a tunnel."),
+  SSH_KEEPALIVE_MAX_MISSED("ssh-keepalive-max-missed", 3, EnumSet.of(PROXY, CLIENT), null,
+      "Unanswered keepalives after which a tunnel's peer is taken for dead and the session closed"
+          + " (the client then reconnects)."),
   LEASE_SECONDS("lease-seconds", 10, EnumSet.of(PROXY), null,
       "Lease TTL: an intercept whose client has not renewed for this long is removed."),
   MAX_WAITERS("max-waiters", 1024, EnumSet.of(PROXY), null,

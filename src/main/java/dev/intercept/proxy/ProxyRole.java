@@ -78,7 +78,7 @@ public final class ProxyRole {
         System::currentTimeMillis, cluster.replicaId());
     var context = vertx.getOrCreateContext();
     TunnelServer ssh = new TunnelServer(new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
-        s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile());
+        new TunnelServer.Settings(s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
     cluster.onReplicaGone(gone -> context.runOnContext(v -> registry.tunnelsLost(gone).onComplete(ar -> {
       if (ar.succeeded() && !ar.result().isEmpty()) {
         LOG.warn("replica {} left the cluster: tunnels of {} marked down (their traffic goes to the pods)", gone,

@@ -2,12 +2,13 @@ package dev.intercept.proxy;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.tunnel.Keepalive;
 import java.util.List;
 
 /** The proxy's configuration, typed once. */
 public record ProxySettings(String listenHost, int apiPort, int sshPort, List<Integer> forwardPorts,
-    String forwardBindHost, String advertiseHost, String publicSshHost, String hostKeyFile, int leaseSeconds,
-    int maxWaiters, int maxPollWaitSeconds, int publicSshPort, Cluster cluster) {
+    String forwardBindHost, String advertiseHost, String publicSshHost, String hostKeyFile, Keepalive keepalive,
+    int leaseSeconds, int maxWaiters, int maxPollWaitSeconds, int publicSshPort, Cluster cluster) {
 
   /** How this replica joins the others; {@code enabled} false = a single proxy. */
   public record Cluster(boolean enabled, List<String> members, String k8sServiceDns, String host, int port,
@@ -24,6 +25,7 @@ public record ProxySettings(String listenHost, int apiPort, int sshPort, List<In
         c.required(ConfigKey.ADVERTISE_HOST),
         c.string(ConfigKey.PUBLIC_SSH_HOST),
         c.string(ConfigKey.HOST_KEY_FILE),
+        Keepalive.from(c),
         c.integer(ConfigKey.LEASE_SECONDS, 1, 3600),
         c.integer(ConfigKey.MAX_WAITERS, 1, 1_000_000),
         c.integer(ConfigKey.MAX_POLL_WAIT_SECONDS, 1, 3600),

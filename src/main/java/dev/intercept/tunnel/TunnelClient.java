@@ -53,16 +53,13 @@ public class TunnelClient implements AutoCloseable {
   private Thread reconnector;
 
   /**
-   * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, keepalives, and a
-   * forwarding filter that accepts only the forwarded-tcpip channel of our own -R. Building it
-   * takes a while (class loading), so the client starts it while it registers.
+   * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, and a forwarding filter
+   * that accepts only the forwarded-tcpip channel of our own -R (keepalives are set per tunnel).
+   * Building it takes a while (class loading), so the client starts it while it registers.
    */
   public static SshClient newSshClient() {
     SshClient client = SshClient.setUpDefaultClient();
-    client.setCipherFactories(TunnelServer.preferredCiphers());
-    CoreModuleProperties.TCP_NODELAY.set(client, true);
-    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(5));
-    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+    TunnelTransport.apply(client);
     CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
     client.setForwardingFilter(new ForwardingFilter() {
       @Override
@@ -91,12 +88,15 @@ public class TunnelClient implements AutoCloseable {
   }
 
   /** Takes ownership of {@code client} (from {@link #newSshClient()}): closing the tunnel stops it. */
-  public TunnelClient(SshClient client, Spec spec, KeyPair keys, Listener listener) {
+  public TunnelClient(SshClient client, Spec spec, KeyPair keys, Keepalive keepalive, Listener listener) {
     this.spec = spec;
     this.keys = keys;
     this.expectedHostKey = spec.hostKey() == null || spec.hostKey().isBlank() ? null : TunnelKeys.parse(spec.hostKey());
     this.listener = listener;
     this.client = client;
+    // read when a session starts, so setting them after the client started is in time
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepalive.interval());
+    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepalive.maxMissed());
     client.setServerKeyVerifier((s, addr, key) -> {
       boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
       if (!ok) {
@@ -137,8 +137,13 @@ public class TunnelClient implements AutoCloseable {
     try {
       s.addPublicKeyIdentity(keys);
       s.auth().verify(STEP_TIMEOUT);
-      SshdSocketAddress bound = s.startRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()),
-          new SshdSocketAddress(spec.localHost(), spec.localPort()));
+      SshdSocketAddress bound;
+      try {
+        bound = s.startRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()),
+            new SshdSocketAddress(spec.localHost(), spec.localPort()));
+      } catch (IOException e) {
+        bound = null;
+      }
       if (bound == null) {
         throw new IOException("the proxy refused to forward port " + spec.remotePort());
       }

@@ -13,20 +13,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
-import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.forward.DefaultForwarder;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.ForwardingFilter;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,20 +43,26 @@ public class TunnelServer implements AutoCloseable {
   private static final long DIRECTORY_TIMEOUT_S = 10;
 
   private final TunnelDirectory directory;
+  private final Settings settings;
   private final String forwardBindHost;
   private final SshServer sshd;
+  private final ServerKeepalive keepalive;
+  private volatile KeyPair hostKeys;
   /** Intercept key -> the session holding its forward on this replica. */
   private final Map<String, ServerSession> holders = new ConcurrentHashMap<>();
 
-  public TunnelServer(TunnelDirectory directory, String listenHost, int port, String forwardBindHost, String hostKeyFile) {
+  /** Where the server listens and binds forwards, its host key file ("" = in memory), keepalives. */
+  public record Settings(String listenHost, int port, String forwardBindHost, String hostKeyFile, Keepalive keepalive) {
+  }
+
+  public TunnelServer(TunnelDirectory directory, Settings settings) {
     this.directory = directory;
-    this.forwardBindHost = forwardBindHost;
+    this.settings = settings;
+    this.forwardBindHost = settings.forwardBindHost();
     sshd = SshServer.setUpDefaultServer();
-    sshd.setHost(listenHost);
-    sshd.setPort(port);
-    sshd.setKeyPairProvider(hostKeys(hostKeyFile));
-    sshd.setCipherFactories(preferredCiphers());
-    CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+    sshd.setHost(settings.listenHost());
+    sshd.setPort(settings.port());
+    TunnelTransport.apply(sshd);
     // a quiet tunnel is not an idle one: liveness is the keepalives' job
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
     sshd.setPasswordAuthenticator(null);
@@ -65,6 +70,10 @@ public class TunnelServer implements AutoCloseable {
     sshd.setGSSAuthenticator(null);
     sshd.setHostBasedAuthenticator(null);
     sshd.setPublickeyAuthenticator(this::authenticate);
+    sshd.setChannelFactories(RefusedChannels.all(TunnelServer::who));
+    List<RequestHandler<ConnectionService>> global = new ArrayList<>(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS);
+    global.add(TunnelServer::refuseGlobalRequest);
+    sshd.setGlobalRequestHandlers(global);
     sshd.setForwardingFilter(new OwnPortOnly());
     sshd.setForwarderFactory(InterceptForwarder::new);
     sshd.addSessionListener(new SessionListener() {
@@ -73,31 +82,16 @@ public class TunnelServer implements AutoCloseable {
         released((ServerSession) session);
       }
     });
+    keepalive = new ServerKeepalive(sshd, settings.keepalive());
   }
 
-  static List<NamedFactory<Cipher>> preferredCiphers() {
-    List<NamedFactory<Cipher>> c = new ArrayList<>();
-    for (BuiltinCiphers b : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
-        BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh)) {
-      if (b.isSupported()) {
-        c.add(b);
-      }
-    }
-    return c;
-  }
-
-  private static KeyPairProvider hostKeys(String file) {
-    if (file == null || file.isEmpty()) {
-      return KeyPairProvider.wrap(TunnelKeys.generate());
-    }
-    SimpleGeneratorHostKeyProvider p = new SimpleGeneratorHostKeyProvider(Path.of(file));
-    p.setAlgorithm("EC");
-    p.setKeySize(256);
-    return p;
-  }
-
+  /** Loads (or creates) the host key and listens; blocking. */
   public void start() throws IOException {
+    String file = settings.hostKeyFile();
+    hostKeys = file == null || file.isEmpty() ? TunnelKeys.generate() : HostKeyFile.loadOrCreate(Path.of(file));
+    sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
     sshd.start();
+    keepalive.start();
   }
 
   public int port() {
@@ -106,12 +100,7 @@ public class TunnelServer implements AutoCloseable {
 
   /** The host key as an OpenSSH public-key line, for the API to hand to clients. */
   public String hostKey() {
-    try {
-      KeyPair kp = sshd.getKeyPairProvider().loadKeys(null).iterator().next();
-      return TunnelKeys.toOpenSsh(kp.getPublic());
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read the SSH host key", e);
-    }
+    return TunnelKeys.toOpenSsh(hostKeys.getPublic());
   }
 
   private boolean authenticate(String user, PublicKey key, ServerSession session) {
@@ -163,8 +152,23 @@ public class TunnelServer implements AutoCloseable {
     }
   }
 
+  /** For log lines: the intercept a session belongs to, or the user it claimed before auth. */
+  static String who(Session session) {
+    Intercept i = session.getAttribute(INTERCEPT);
+    return i != null ? i.key() : session.getUsername() + " (not authenticated)";
+  }
+
+  /** Last in line: any global request the standard handlers did not take is refused and logged. */
+  private static RequestHandler.Result refuseGlobalRequest(ConnectionService service, String request, boolean wantReply,
+      Buffer buffer) {
+    LOG.warn("refused global request {} for intercept {}: only tcpip-forward of its own port is allowed", request,
+        who(service.getSession()));
+    return RequestHandler.Result.ReplyFailure;
+  }
+
   @Override
   public void close() throws IOException {
+    keepalive.close();
     sshd.stop(true);
   }
 
@@ -175,28 +179,27 @@ public class TunnelServer implements AutoCloseable {
       Intercept i = session.getAttribute(INTERCEPT);
       boolean ok = i != null && address.getPort() == i.port();
       if (!ok) {
-        LOG.warn("refused tcpip-forward of port {} for {}: {}", address.getPort(),
-            i == null ? session.getUsername() : i.key(),
-            i == null ? "not authenticated" : "this intercept may only forward port " + i.port());
+        LOG.warn("refused tcpip-forward of port {} for intercept {}: {}", address.getPort(), who(session),
+            i == null ? "not authenticated" : "it may only forward its own port " + i.port());
       }
       return ok;
     }
 
     @Override
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-      LOG.warn("refused {} to {} for {}: the proxy is not a way into the cluster", type, address, session.getUsername());
+      LOG.warn("refused {} to {} for intercept {}: the proxy is not a way into the cluster", type, address, who(session));
       return false;
     }
 
     @Override
     public boolean canForwardAgent(Session session, String requestType) {
-      LOG.warn("refused agent forwarding for {}", session.getUsername());
+      LOG.warn("refused agent forwarding for intercept {}: not allowed on a tunnel", who(session));
       return false;
     }
 
     @Override
     public boolean canForwardX11(Session session, String requestType) {
-      LOG.warn("refused X11 forwarding for {}", session.getUsername());
+      LOG.warn("refused X11 forwarding for intercept {}: not allowed on a tunnel", who(session));
       return false;
     }
   }

@@ -69,6 +69,7 @@ public final class Churn implements AutoCloseable {
       JsonObject reg = new JsonObject(r.body());
       client = new TunnelClient(TunnelClient.newSshClient(), new TunnelClient.Spec("127.0.0.1", reg.getInteger("sshPort"),
           reg.getString("sshUser"), reg.getString("hostKey"), reg.getInteger("port"), "127.0.0.1", laptop), keys,
+          new dev.intercept.tunnel.Keepalive(java.time.Duration.ofSeconds(2), 3),
           new TunnelClient.Listener() {
             @Override
             public void up(String detail) {

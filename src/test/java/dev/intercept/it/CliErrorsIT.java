@@ -48,6 +48,33 @@ class CliErrorsIT {
   }
 
   @Test
+  void clientRejectsABadSshKeyFileAndABadHostKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path priv = java.nio.file.Files.writeString(dir.resolve("id"),
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n");
+    String[] base = {"--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t", "-p", "8080",
+        "--proxy-url", "http://127.0.0.1:1", "--ssh-key"};
+    String line = failsWith(2, Map.of(), concat(base, priv.toString())).get(0);
+    assertTrue(line.contains("--ssh-key takes your public key"), line);
+    line = failsWith(2, Map.of(), concat(base, dir.resolve("missing.pub").toString())).get(0);
+    assertTrue(line.contains("cannot read"), line);
+    line = failsWith(2, Map.of(), concat(base, java.nio.file.Files.writeString(dir.resolve("x.pub"), "ssh-ed25519 !!")
+        .toString())).get(0);
+    assertTrue(line.contains("not an OpenSSH public key"), line);
+    // a host key file that is not a key: the proxy stops, it does not silently make another key
+    line = failsWith(1, Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port", "0",
+        "--host-key-file", priv.toString()).get(0);
+    assertTrue(line.contains("cannot read SSH host key file"), line);
+    assertTrue(java.nio.file.Files.readString(priv).contains("xx"), "left as it was");
+  }
+
+  static String[] concat(String[] a, String b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + 1);
+    all[a.length] = b;
+    return all;
+  }
+
+  @Test
   void clientSaysWhenTheProxyIsUnreachable() throws Exception {
     String line = failsWith(1, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t",
         "-p", "8080", "--proxy-url", "http://127.0.0.1:" + Http.freePorts(1)).get(0);

@@ -22,6 +22,7 @@ public final class RoleProcess implements AutoCloseable {
   private final Process process;
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private RoleProcess(String label, Process process) {
     this.label = label;
@@ -83,24 +84,34 @@ public final class RoleProcess implements AutoCloseable {
         // process ended
       }
     }, label + "-pump");
+    pumps.add(t);
     t.setDaemon(true);
     t.start();
   }
 
   /** Waits for a stdout line matching regex; returns its match. */
-  public synchronized Matcher awaitLine(String regex, long timeoutMs) throws InterruptedException {
+  public Matcher awaitLine(String regex, long timeoutMs) throws InterruptedException {
+    return awaitLine(out, regex, timeoutMs);
+  }
+
+  /** Waits for a stderr (log) line matching regex; returns its match. */
+  public Matcher awaitLogLine(String regex, long timeoutMs) throws InterruptedException {
+    return awaitLine(err, regex, timeoutMs);
+  }
+
+  private synchronized Matcher awaitLine(List<String> lines, String regex, long timeoutMs) throws InterruptedException {
     Pattern p = Pattern.compile(regex);
     long deadline = System.currentTimeMillis() + timeoutMs;
     int seen = 0;
     while (true) {
-      for (; seen < out.size(); seen++) {
-        Matcher m = p.matcher(out.get(seen));
+      for (; seen < lines.size(); seen++) {
+        Matcher m = p.matcher(lines.get(seen));
         if (m.find()) {
           return m;
         }
       }
       long left = deadline - System.currentTimeMillis();
-      if (left <= 0 || (!process.isAlive() && seen == out.size())) {
+      if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
         throw new AssertionError(label + ": no line matching /" + regex + "/ within " + timeoutMs + " ms; alive="
             + process.isAlive() + "\nstdout: " + out + "\nstderr: " + err);
       }
@@ -130,20 +141,11 @@ public final class RoleProcess implements AutoCloseable {
       throw new AssertionError(label + " did not exit within " + timeoutMs + " ms\nstdout: " + stdout()
           + "\nstderr: " + stderr());
     }
-    // let the pumps drain what the process wrote last
-    long deadline = System.currentTimeMillis() + 2_000;
-    while (System.currentTimeMillis() < deadline && (pumpsBusy())) {
-      Thread.onSpinWait();
+    // the pumps end at end of stream: join them so every line the process wrote is collected
+    for (Thread t : pumps) {
+      t.join(2_000);
     }
     return process.exitValue();
-  }
-
-  private boolean pumpsBusy() {
-    try {
-      return process.getInputStream().available() > 0 || process.getErrorStream().available() > 0;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   public boolean isAlive() {
