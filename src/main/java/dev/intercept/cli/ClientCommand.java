@@ -77,6 +77,9 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--ssh-key", paramLabel = "FILE.pub", description = "register your own OpenSSH public key"
         + " instead of a generated one, and open the tunnel yourself with plain ssh (the command is printed)")
     Path sshKey;
+    @Option(names = "--fail-open-local", description = "while nothing listens on --port, send matched requests"
+        + " to the pods (default: they get a 502 that says so)")
+    boolean failOpenLocal;
     @Option(names = "--ssh-keepalive-seconds", description = "seconds between SSH keepalives (default 2)")
     Integer sshKeepaliveSeconds;
     @Option(names = "--ssh-keepalive-max-missed", description = "unanswered keepalives before reconnecting (default 3)")
@@ -113,7 +116,7 @@ final class ClientCommand implements Callable<Integer> {
         StartupTiming.mark("config loaded");
         InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, c.httpUrls(ConfigKey.PROXY_URL),
             c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L,
-            Keepalive.from(c), userKey);
+            Keepalive.from(c), userKey, failOpenLocal);
         CountDownLatch stop = new CountDownLatch(1);
         String[] why = new String[1];
         Signals.onInterrupt(() -> {

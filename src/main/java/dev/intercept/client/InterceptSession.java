@@ -34,7 +34,8 @@ public final class InterceptSession {
    * private key).
    */
   public record Options(String app, String name, List<Matcher> matchers, String localHost, int localPort,
-      List<URI> proxyUrls, int renewSeconds, long requestTimeoutMs, Keepalive keepalive, UserKey userKey) {
+      List<URI> proxyUrls, int renewSeconds, long requestTimeoutMs, Keepalive keepalive, UserKey userKey,
+      boolean failOpenLocal) {
   }
 
   /** The user's own key: its OpenSSH public-key line and the private key file ssh should use. */
@@ -53,6 +54,7 @@ public final class InterceptSession {
   private volatile int port;
   private final AtomicBoolean cleaned = new AtomicBoolean();
   private long renewTimer = -1;
+  private LocalPortWatch localWatch;
   private boolean leaseLost;
   /** Only what this run registered is removed at exit: never another client's intercept. */
   private volatile boolean registered;
@@ -137,6 +139,9 @@ public final class InterceptSession {
       }
     });
     renewTimer = vertx.setPeriodic(o.renewSeconds() * 1000L, id -> renew());
+    if (tunnel != null) {
+      watchLocalPort();
+    }
     t("Intercept is running. Press Ctrl-C/Ctrl-Break to quit.");
   }
 
@@ -271,11 +276,47 @@ public final class InterceptSession {
   }
 
   /** Ctrl-C/SIGTERM: removes the intercept, closes the tunnel. Idempotent. */
+  /**
+   * While nothing listens on the local port, matched requests get a 502 that says so, answered
+   * on this machine; with --fail-open-local the forward is withdrawn instead and they go to the
+   * pods. Decided by a probe once a second.
+   */
+  private void watchLocalPort() {
+    String where = "localhost:" + o.localPort();
+    LocalDownAnswer answer = o.failOpenLocal() ? null : await(LocalDownAnswer.start(vertx, o.app(), o.name(),
+        "localhost", o.localPort()), "starting the local error page");
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(true);
+    if (answer != null) {
+      var real = new org.apache.sshd.common.util.net.SshdSocketAddress(o.localHost(), o.localPort());
+      var down = new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", answer.port());
+      tunnel.localTarget(() -> up.get() ? real : down);
+    }
+    localWatch = new LocalPortWatch(vertx, o.localHost(), o.localPort(), isUp -> {
+      boolean was = up.getAndSet(isUp);
+      if (was == isUp || cleaned.get()) {
+        return;
+      }
+      if (o.failOpenLocal()) {
+        vertx.executeBlocking(() -> {
+          tunnel.forwarding(isUp);
+          return null;
+        });
+      }
+      t(isUp ? where + " is listening again: matched requests come here"
+          : "Nothing is listening on " + where + ": matched requests "
+              + (o.failOpenLocal() ? "go to the pods" : "get a 502 saying so") + " until it is back");
+    });
+    localWatch.start();
+  }
+
   public void cleanup() {
     if (!cleaned.compareAndSet(false, true)) {
       return;
     }
     t("Exit cleanup in progress");
+    if (localWatch != null) {
+      localWatch.stop();
+    }
     if (renewTimer >= 0) {
       vertx.cancelTimer(renewTimer);
     }

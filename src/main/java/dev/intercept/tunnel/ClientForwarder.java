@@ -16,6 +16,10 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * Here the target is known before the request is sent and looked up without the monitor.
  */
 final class ClientForwarder extends DefaultForwarder {
+  /** Where forwarded connections go now, if not the configured local port (see TunnelClient). */
+  static final org.apache.sshd.common.AttributeRepository.AttributeKey<java.util.function.Supplier<SshdSocketAddress>>
+      LOCAL_TARGET = new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
   private final Map<Integer, SshdSocketAddress> early = new ConcurrentHashMap<>();
 
   ClientForwarder(ConnectionService service) {
@@ -42,6 +46,10 @@ final class ClientForwarder extends DefaultForwarder {
   @Override
   public SshdSocketAddress getForwardedPort(int remotePort) {
     SshdSocketAddress local = early.get(remotePort);
+    var redirect = getSession().getAttribute(LOCAL_TARGET);
+    if (local != null && redirect != null) {
+      return redirect.get();
+    }
     return local != null ? local : super.getForwardedPort(remotePort);
   }
 }

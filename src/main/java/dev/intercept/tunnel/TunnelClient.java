@@ -49,6 +49,8 @@ public class TunnelClient implements AutoCloseable {
   private final Listener listener;
   private final SshClient client;
   private volatile ClientSession session;
+  private volatile java.util.function.Supplier<SshdSocketAddress> localTarget;
+  private volatile boolean forwarding = true;
   private volatile boolean closed;
   private Thread reconnector;
 
@@ -132,8 +134,45 @@ public class TunnelClient implements AutoCloseable {
     return first;
   }
 
+  /**
+   * Decides, per forwarded connection, where on this machine it goes (e.g. to a local error page
+   * while nothing listens on the developer's port); null = the spec's local port.
+   */
+  public void localTarget(java.util.function.Supplier<SshdSocketAddress> target) {
+    this.localTarget = target;
+    ClientSession s = session;
+    if (s != null && target != null) {
+      s.setAttribute(ClientForwarder.LOCAL_TARGET, target);
+    }
+  }
+
+  /**
+   * Withdraws (false) or restores (true) the forward on the live session: withdrawn, the proxy
+   * unbinds the port and the sidecars send matched requests to the pods.
+   */
+  public void forwarding(boolean on) {
+    forwarding = on;
+    ClientSession s = session;
+    if (s == null) {
+      return;
+    }
+    SshdSocketAddress remote = new SshdSocketAddress("localhost", spec.remotePort());
+    try {
+      if (on) {
+        s.startRemotePortForwarding(remote, new SshdSocketAddress(spec.localHost(), spec.localPort()));
+      } else {
+        s.stopRemotePortForwarding(remote);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("changing the forward failed: {}", describe(e));
+    }
+  }
+
   private void connect() throws IOException {
     ClientSession s = client.connect(spec.user(), spec.host(), spec.sshPort()).verify(STEP_TIMEOUT).getSession();
+    if (localTarget != null) {
+      s.setAttribute(ClientForwarder.LOCAL_TARGET, localTarget);
+    }
     try {
       s.addPublicKeyIdentity(keys);
       s.auth().verify(STEP_TIMEOUT);

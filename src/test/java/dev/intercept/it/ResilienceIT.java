@@ -121,6 +121,33 @@ class ResilienceIT {
   }
 
   @Test
+  void aClosedLocalPortGetsAClear502OrWithFailOpenLocalThePods() throws Exception {
+    int api = Integer.parseInt(Http.freePorts(1));
+    proxy(api, 0, Http.freePorts(2));
+    int sidecar = appAndSidecar(api);
+    String[] closed = Http.freePorts(2).split(",");
+    RoleProcess strict = start("strict", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/a3.*",
+        "--name", "strict", "-p", closed[0], "--proxy-url", "http://127.0.0.1:" + api);
+    strict.awaitLine("^T: Nothing is listening on localhost:" + closed[0] + ": matched requests get a 502", 30_000);
+    Http.Response r = Http.get(sidecar, "/a3");
+    assertEquals(502, r.status(), r.body());
+    assertTrue(r.body().contains("nothing is listening on localhost:" + closed[0]), r.body());
+    assertEquals(502, Http.send(sidecar, "POST", "/a3/upload", "x".getBytes()).status(), "whatever the method");
+    start("late-app", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", closed[0], "--hostname",
+        "container_on_laptop").port("http");
+    strict.awaitLine("^T: localhost:" + closed[0] + " is listening again", 10_000);
+    TestWait.until(() -> served(sidecar, "/a3").equals("200 container_on_laptop"), 5_000, "the app, now up");
+
+    RoleProcess lenient = start("lenient", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/b3.*",
+        "--name", "lenient", "-p", closed[1], "--fail-open-local", "--proxy-url", "http://127.0.0.1:" + api);
+    lenient.awaitLine("^T: Nothing is listening on localhost:" + closed[1] + ": matched requests go to the pods", 30_000);
+    TestWait.until(() -> served(sidecar, "/b3").equals("200 the-app-pod"), 5_000, "the pods, the local port being down");
+    for (int i = 0; i < 10; i++) {
+      assertEquals("200 the-app-pod", served(sidecar, "/b3"));
+    }
+  }
+
+  @Test
   void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
     int api = Integer.parseInt(Http.freePorts(1));
     RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
