@@ -54,6 +54,9 @@ public final class InterceptSession {
   private volatile int port;
   private final AtomicBoolean cleaned = new AtomicBoolean();
   private long renewTimer = -1;
+  private long leaseMillis = 10_000;
+  private long lastTick;
+  private volatile boolean restoring;
   private LocalPortWatch localWatch;
   private boolean leaseLost;
   /** Only what this run registered is removed at exit: never another client's intercept. */
@@ -127,17 +130,26 @@ public final class InterceptSession {
       bestEffortDelete();
       throw e;
     }
+    leaseMillis = (long) (reg.getDouble("leaseSeconds", 10.0) * 1000);
     vertx.eventBus().<JsonObject>localConsumer(BusAddresses.TUNNEL_STATE, m -> {
-      if (!cleaned.get()) {
-        t(m.body().getBoolean("up") ? "Tunnel to the proxy is back: " + m.body().getString("detail")
-            : "Tunnel to the proxy lost (" + m.body().getString("detail") + "); reconnecting");
+      boolean up = m.body().getBoolean("up");
+      if (cleaned.get()) {
+        return;
       }
+      if (restoring) {
+        // after a sleep, one line when it is over instead of every step of the recovery
+        maybeRestored();
+        return;
+      }
+      t(up ? "Tunnel to the proxy is back: " + m.body().getString("detail")
+          : "Tunnel to the proxy lost (" + m.body().getString("detail") + "); reconnecting");
     });
     vertx.eventBus().<JsonObject>localConsumer(BusAddresses.LEASE_STATE, m -> {
-      if (!cleaned.get()) {
+      if (!cleaned.get() && !restoring) {
         t(m.body().getString("detail"));
       }
     });
+    lastTick = System.currentTimeMillis();
     renewTimer = vertx.setPeriodic(o.renewSeconds() * 1000L, id -> renew());
     if (tunnel != null) {
       watchLocalPort();
@@ -237,8 +249,18 @@ public final class InterceptSession {
 
   /** Renews the lease; when the proxy no longer knows the intercept, registers it again. */
   private void renew() {
+    long now = System.currentTimeMillis();
+    long gap = now - lastTick;
+    lastTick = now;
+    if (gap > Math.max(3L * o.renewSeconds() * 1000, leaseMillis)) {
+      // the process was stopped (laptop asleep, SIGSTOP): the proxy let the lease lapse and closed
+      // the tunnel; the renewal below registers again and the tunnel reconnects by itself
+      restoring = true;
+      t("Resumed after " + (gap / 1000) + " s without contact (laptop asleep?): restoring the intercept");
+    }
     api.renew(o.app(), o.name(), owner).onComplete(ar -> {
       if (ar.succeeded()) {
+        maybeRestored();
         if (leaseLost) {
           leaseLost = false;
           publishLease("renewed", "Proxy reachable again; lease renewed");
@@ -254,6 +276,14 @@ public final class InterceptSession {
         publishLease("unreachable", "Cannot renew the lease (" + e.getMessage() + "); retrying");
       }
     });
+  }
+
+  private void maybeRestored() {
+    TunnelClient t = tunnel;
+    if (restoring && t != null && t.isUp()) {
+      restoring = false;
+      t("Intercept restored: matched requests come here again");
+    }
   }
 
   /** The proxy lost the intercept (lease lapsed, proxy restarted): register it again. */

@@ -148,6 +148,30 @@ class ResilienceIT {
   }
 
   @Test
+  void aSleepingLaptopFailsOpenAndOnWakeTheInterceptComesBackByItself() throws Exception {
+    int api = Integer.parseInt(Http.freePorts(1));
+    proxy(api, 0, Http.freePorts(2), "--lease-seconds", "3", "--ssh-keepalive-seconds", "1",
+        "--ssh-keepalive-max-missed", "2");
+    int sidecar = appAndSidecar(api);
+    RoleProcess c = client(api, "test", "--renew-seconds", "1");
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    c.signal("STOP");
+    long t0 = System.currentTimeMillis();
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 15_000,
+        "the proxy to notice the silent tunnel and fail open");
+    long failOpen = System.currentTimeMillis() - t0;
+    TestWait.until(() -> listSize(api) == 0, 10_000, "the lease to lapse");
+    c.signal("CONT");
+    long t1 = System.currentTimeMillis();
+    c.awaitLine("^T: Resumed after \\d+ s without contact", 10_000);
+    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 20_000,
+        "matched traffic at the laptop again, nobody doing anything");
+    System.out.printf("SIGSTOP → fail open: %d ms; SIGCONT → laptop again: %d ms%n", failOpen,
+        System.currentTimeMillis() - t1);
+    c.awaitLine("^T: Intercept restored", 10_000);
+  }
+
+  @Test
   void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
     int api = Integer.parseInt(Http.freePorts(1));
     RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
