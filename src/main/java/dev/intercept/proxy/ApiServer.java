@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +45,14 @@ public class ApiServer extends VerticleBase {
   public Future<?> start() {
     polls = new RoutePolls(vertx, registry, settings.maxWaiters(), settings.maxPollWaitSeconds());
     Router r = Router.router(vertx);
+    // every body is read (capped), whatever the method and route: a body left unread would desync
+    // keep-alive; and no form decoding (vertx-web's BodyHandler fails with a 500 on OPTIONS forms)
+    r.route().handler(ApiServer::readBody);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     r.get("/readyz").handler(ctx -> {
       boolean ok = ready.getAsBoolean();
       json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ready" : "not a live cluster member"));
     });
-    r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.put("/api/v1/apps/:app/intercepts/:name").handler(this::create);
     r.get("/api/v1/apps/:app/intercepts").handler(this::listApp);
     r.get("/api/v1/intercepts").handler(ctx -> respondList(ctx, registry.list(null)));
@@ -94,7 +95,7 @@ public class ApiServer extends VerticleBase {
     InterceptRequest req;
     try {
       an = appAndName(ctx);
-      req = InterceptRequest.parse(ctx.body().asString());
+      req = InterceptRequest.parse(ctx.<io.vertx.core.buffer.Buffer>get(BODY).toString());
       TunnelKeys.parse(req.publicKey());
     } catch (InvalidInputException e) {
       fail(ctx, e);
@@ -190,6 +191,27 @@ public class ApiServer extends VerticleBase {
     } catch (NumberFormatException e) {
       throw new InvalidInputException("query parameter '" + name + "' must be a whole number, got '" + v + "'");
     }
+  }
+
+  private static final String BODY = "intercept.body";
+
+  private static void readBody(RoutingContext ctx) {
+    io.vertx.core.buffer.Buffer buf = io.vertx.core.buffer.Buffer.buffer();
+    boolean[] tooLarge = {false};
+    ctx.request().handler(chunk -> {
+      if (!tooLarge[0] && buf.length() + chunk.length() > MAX_BODY_BYTES) {
+        tooLarge[0] = true;
+        error(ctx, 413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+      } else if (!tooLarge[0]) {
+        buf.appendBuffer(chunk);
+      }
+    });
+    ctx.request().endHandler(v -> {
+      if (!tooLarge[0]) {
+        ctx.put(BODY, buf);
+        ctx.next();
+      }
+    });
   }
 
   static void json(RoutingContext ctx, int status, Object body) {
