@@ -16,6 +16,11 @@ echo | tee -a bench-out/activation.md
 echo "## HA proxy: three replicas" | tee -a bench-out/activation.md
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ClusterBench "${CLUSTER_WRITES:-200}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 
+echo | tee -a bench-out/activation.md
+echo "## Never stale, never broken (issue 6)" | tee -a bench-out/activation.md
+java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.it.ResilienceBench "${RESILIENCE_RUNS:-3}" \
+  "${CHURN_SECONDS:-60}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+
 # SSH tunnel (issue 5): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our proxy.
 # A throwaway sshd on a free high port, with its own config, host key and authorized_keys in a temp dir.
 echo | tee -a bench-out/activation.md
