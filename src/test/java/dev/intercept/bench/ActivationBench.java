@@ -51,6 +51,9 @@ public final class ActivationBench {
       if (Files.isRegularFile(jsa)) {
         variants.put("bin/intercept (the above + -XX:SharedArchiveFile=intercept.jsa)",
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
+        // C2 stays on: a long-lived tunnel copies faster, at some start-up cost
+        variants.put("java -XX:+UseSerialGC -XX:SharedArchiveFile=intercept.jsa -jar (full JIT)",
+            List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
       }
       System.out.println("| launch | anchor: `client list` (ms) | start → first request at laptop (ms) "
           + "| Ctrl-C → pod serves again (ms) | client exit after Ctrl-C (ms) |");
