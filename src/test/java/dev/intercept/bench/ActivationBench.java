@@ -24,24 +24,10 @@ public final class ActivationBench {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<RoleProcess> roles = new ArrayList<>();
     try {
-      RoleProcess proxy = RoleProcess.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1",
-          "--api-port", "0", "--ssh-port", "0", "--forward-ports", Http.freePorts(4), "--forward-bind-host",
-          "127.0.0.1");
-      roles.add(proxy);
-      RoleProcess pod = RoleProcess.start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-          "--hostname", "the-app-pod");
-      roles.add(pod);
-      RoleProcess lap = RoleProcess.start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port",
-          "0", "--hostname", "container_on_laptop");
-      roles.add(lap);
-      api = proxy.port("api");
-      laptop = lap.port("http");
-      RoleProcess sc = RoleProcess.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT",
-          Integer.toString(pod.port("http"))), "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0",
-          "--proxy-url", "http://127.0.0.1:" + api);
-      roles.add(sc);
-      sidecar = sc.port("http");
-      sc.awaitLine("connected to the proxy", 30_000);
+      dev.intercept.it.SeedSetup seed = dev.intercept.it.SeedSetup.start(roles, 4);
+      api = seed.api();
+      laptop = seed.laptop();
+      sidecar = seed.sidecar();
 
       Path jsa = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).resolveSibling("intercept.jsa");
       Map<String, List<String>> variants = new LinkedHashMap<>();

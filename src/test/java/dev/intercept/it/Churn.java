@@ -31,24 +31,10 @@ public final class Churn implements AutoCloseable {
   }
 
   public void start() throws Exception {
-    RoleProcess proxy = RoleProcess.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1",
-        "--api-port", "0", "--ssh-port", "0", "--forward-ports", Http.freePorts(12), "--forward-bind-host",
-        "127.0.0.1");
-    roles.add(proxy);
-    RoleProcess pod = RoleProcess.start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "the-app-pod");
-    roles.add(pod);
-    RoleProcess lap = RoleProcess.start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port",
-        "0", "--hostname", "container_on_laptop");
-    roles.add(lap);
-    api = proxy.port("api");
-    laptop = lap.port("http");
-    RoleProcess sc = RoleProcess.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT",
-        Integer.toString(pod.port("http"))), "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0",
-        "--proxy-url", "http://127.0.0.1:" + api);
-    roles.add(sc);
-    sidecar = sc.port("http");
-    sc.awaitLine("connected to the proxy", 30_000);
+    SeedSetup seed = SeedSetup.start(roles, 12);
+    api = seed.api();
+    laptop = seed.laptop();
+    sidecar = seed.sidecar();
   }
 
   /** An intercept with a live tunnel from this JVM; close() removes the tunnel, then the intercept. */
