@@ -252,7 +252,7 @@ public final class InterceptSession {
     long now = System.currentTimeMillis();
     long gap = now - lastTick;
     lastTick = now;
-    if (gap > Math.max(3L * o.renewSeconds() * 1000, leaseMillis)) {
+    if (gap > Math.max(2L * o.renewSeconds() * 1000, leaseMillis)) {
       // the process was stopped (laptop asleep, SIGSTOP): the proxy let the lease lapse and closed
       // the tunnel; the renewal below registers again and the tunnel reconnects by itself
       restoring = true;

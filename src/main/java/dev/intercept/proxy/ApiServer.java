@@ -59,7 +59,7 @@ public class ApiServer extends VerticleBase {
     r.delete("/api/v1/apps/:app/intercepts/:name").handler(this::delete);
     r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
     r.get("/api/v1/apps/:app/routes").handler(this::routes);
-    r.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+    r.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
         + ctx.request().path()));
     r.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
         + ctx.request().path()));

@@ -145,6 +145,8 @@ class ProxyApiTest {
     assertRejected(404, "no intercept 'nope'", HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/nope", null);
     assertRejected(400, "'since' must be a whole number", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=x", null);
     assertRejected(404, "no such endpoint", HttpMethod.GET, "/api/v1/nothing", null);
+    assertRejected(405, "method DELETE not allowed on /api/v1/intercepts", HttpMethod.DELETE, "/api/v1/intercepts",
+        null);
   }
 
   @Test
