@@ -30,7 +30,9 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
   exit 0
 fi
 SSHD_DIR=$(mktemp -d)
-SSHD_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# a free high port: one nothing answers on (bash's /dev/tcp, no other tool needed)
+SSHD_PORT=$((20000 + RANDOM % 40000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$SSHD_PORT") 2>/dev/null; do SSHD_PORT=$((20000 + RANDOM % 40000)); done
 ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/client_key"
 cp "$SSHD_DIR/client_key.pub" "$SSHD_DIR/authorized_keys"
