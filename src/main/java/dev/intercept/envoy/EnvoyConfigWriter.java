@@ -24,7 +24,6 @@ public class EnvoyConfigWriter extends VerticleBase {
   private final String app;
   private final int adminPort;
   private RouteTable current;
-  private long writes;
 
   public EnvoyConfigWriter(Path dir, EnvoyResources.Site site, String app, int adminPort) {
     this.dir = dir;
@@ -67,13 +66,9 @@ public class EnvoyConfigWriter extends VerticleBase {
     changed |= AtomicFile.replace(dir.resolve("lds.yaml"), Yaml.render(EnvoyResources.lds(site, table)));
     changed |= AtomicFile.replace(dir.resolve("cds.yaml"), Yaml.render(EnvoyResources.cds(site, version, table)));
     if (changed) {
-      writes++;
       LOG.info("Envoy config for {} version {} written to {} ({} routes + app)", table.app(), version, dir,
           table.routes().size());
     }
   }
 
-  long writes() {
-    return writes;
-  }
 }

@@ -255,8 +255,4 @@ public class TunnelServer implements AutoCloseable {
     }
   }
 
-  /** For closing and tests: the forwards this replica holds. */
-  public int tunnelsHeld() {
-    return holders.size();
-  }
 }

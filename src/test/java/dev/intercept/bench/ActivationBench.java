@@ -22,7 +22,7 @@ public final class ActivationBench {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    List<RoleProcess> roles = new ArrayList<>();
+    dev.intercept.it.Roles roles = new dev.intercept.it.Roles();
     try {
       dev.intercept.it.SeedSetup seed = dev.intercept.it.SeedSetup.start(roles, 4);
       api = seed.api();
@@ -63,7 +63,7 @@ public final class ActivationBench {
       System.out.println();
       System.out.println("Medians of " + runs + " runs; all values in ms.");
     } finally {
-      roles.forEach(RoleProcess::close);
+      roles.close();
     }
   }
 

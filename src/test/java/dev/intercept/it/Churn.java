@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * laptop. Used by ChurnIT (short) and `make bench` (a minute).
  */
 public final class Churn implements AutoCloseable {
-  private final List<RoleProcess> roles = new ArrayList<>();
+  private final Roles roles = new Roles();
   private int api;
   private int sidecar;
   private int laptop;
@@ -169,7 +169,7 @@ public final class Churn implements AutoCloseable {
 
   @Override
   public void close() {
-    roles.forEach(RoleProcess::close);
+    roles.close();
   }
 
   /** `make bench`: a minute of churn. */

@@ -20,31 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
  * so there that test is skipped and says so.
  */
 class EnvoyDataPlaneIT {
-  private final List<RoleProcess> started = new ArrayList<>();
+  private final Roles started = new Roles();
   @TempDir
   Path dir;
 
-  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
-    RoleProcess p = RoleProcess.start(label, env, args);
-    started.add(p);
-    return p;
-  }
 
   @AfterEach
   void stopAll() {
-    started.forEach(RoleProcess::close);
+    started.close();
   }
 
   record Setup(int api, int listen, int laptop) {
   }
 
   Setup roles(String envoyBinary) throws Exception {
-    RoleProcess proxy = start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
+    RoleProcess proxy = started.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
         "--ssh-port", "0", "--forward-ports", Http.freePorts(2), "--forward-bind-host", "127.0.0.1");
-    RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "the-app-pod");
-    RoleProcess laptop = start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "container_on_laptop");
+    RoleProcess pod = started.echo("pod", "the-app-pod");
+    RoleProcess laptop = started.echo("laptop", "container_on_laptop");
     int api = proxy.port("api");
     int listen = Integer.parseInt(Http.freePorts(1));
     List<String> args = new ArrayList<>(List.of("--role=sidecar", "--data-plane", "envoy", "--envoy-config-dir",
@@ -53,7 +46,7 @@ class EnvoyDataPlaneIT {
     if (envoyBinary != null) {
       args.addAll(List.of("--envoy-binary", envoyBinary));
     }
-    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
         args.toArray(String[]::new));
     sc.awaitLine("listening http=127.0.0.1:" + listen + " data-plane=envoy", 30_000);
     sc.awaitLine("connected to the proxy", 30_000);
@@ -61,7 +54,7 @@ class EnvoyDataPlaneIT {
   }
 
   RoleProcess client(Setup s) throws Exception {
-    RoleProcess c = start("client", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
+    RoleProcess c = started.start("client", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
         "--name", "test", "-p", Integer.toString(s.laptop()), "--proxy-url", "http://127.0.0.1:" + s.api());
     c.awaitLine("^T: Intercept is running", 30_000);
     return c;

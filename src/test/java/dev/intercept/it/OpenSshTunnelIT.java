@@ -12,8 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenSshTunnelIT {
-  private final List<RoleProcess> started = new ArrayList<>();
+  private final Roles started = new Roles();
   private Path dir;
   private RoleProcess proxy;
   private int api;
@@ -41,26 +39,19 @@ class OpenSshTunnelIT {
   private JsonObject alice;
   private JsonObject bob;
 
-  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
-    RoleProcess p = RoleProcess.start(label, env, args);
-    started.add(p);
-    return p;
-  }
 
   @BeforeAll
   void cluster(@TempDir Path tmp) throws Exception {
     dir = tmp;
     Assumptions.assumeTrue(OpenSsh.installed(), "OpenSSH client " + OpenSsh.SSH + " is not installed: skipped");
-    proxy = start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port",
+    proxy = started.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port",
         "0", "--forward-ports", Http.freePorts(3), "--forward-bind-host", "127.0.0.1", "--lease-seconds", "600", "--host-key-file",
         dir.resolve("host/key").toString());
-    RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "the-app-pod");
-    RoleProcess lap = start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "container_on_laptop");
+    RoleProcess pod = started.echo("pod", "the-app-pod");
+    RoleProcess lap = started.echo("laptop", "container_on_laptop");
     api = proxy.port("api");
     laptop = lap.port("http");
-    sidecar = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+    sidecar = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url",
         "http://127.0.0.1:" + api).port("http");
     ssh = null;
@@ -74,7 +65,7 @@ class OpenSshTunnelIT {
 
   @AfterAll
   void stopAll() {
-    started.forEach(RoleProcess::close);
+    started.close();
   }
 
   String aliceAt() {
@@ -114,7 +105,7 @@ class OpenSshTunnelIT {
   @Test
   void theClientWithTheUsersOwnKeyPrintsThePlainSshCommandThatWorks() throws Exception {
     Path carol = ssh.keygen("carol", "ed25519");
-    RoleProcess client = start("carol", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/carol",
+    RoleProcess client = started.start("carol", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/carol",
         "--name", "carol", "-p", Integer.toString(laptop), "--ssh-key", carol + ".pub", "--proxy-url",
         "http://127.0.0.1:" + api);
     String command = client.awaitLine("^T:   (ssh -N -R .*)$", 30_000).group(1);

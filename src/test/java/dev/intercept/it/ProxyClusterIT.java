@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clients the third's SSH port, as a Service would send the connection anywhere).
  */
 class ProxyClusterIT {
-  private final List<RoleProcess> started = new ArrayList<>();
+  private final Roles started = new Roles();
   @TempDir
   Path dir;
   private String members;
@@ -35,11 +35,6 @@ class ProxyClusterIT {
   private int sidecar;
   private int laptop;
 
-  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
-    RoleProcess p = RoleProcess.start(label, env, args);
-    started.add(p);
-    return p;
-  }
 
   RoleProcess startReplica(int i, String clusterPort, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--role=proxy", "--cluster", "--cluster-members", members,
@@ -47,7 +42,7 @@ class ProxyClusterIT {
         "--api-port", "0", "--ssh-port", "0", "--forward-ports", forwardPorts, "--forward-bind-host", "127.0.0.1",
         "--host-key-file", dir.resolve("host-key.pem").toString(), "--lease-seconds", "30"));
     args.addAll(List.of(extra));
-    return start("replica" + (i + 1), Map.of(), args.toArray(String[]::new));
+    return started.start("replica" + (i + 1), Map.of(), args.toArray(String[]::new));
   }
 
   void awaitReplica(int i) throws Exception {
@@ -78,12 +73,10 @@ class ProxyClusterIT {
     awaitReplica(0);
     awaitReplica(1);
     TestWait.until(() -> members(0) == 3, 30_000, "three members");
-    RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "the-app-pod");
-    RoleProcess lap = start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "container_on_laptop");
+    RoleProcess pod = started.echo("pod", "the-app-pod");
+    RoleProcess lap = started.echo("laptop", "container_on_laptop");
     laptop = lap.port("http");
-    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", url(0, 1, 2),
         "--poll-wait-seconds", "5");
     sidecar = sc.port("http");
@@ -92,7 +85,7 @@ class ProxyClusterIT {
 
   @AfterEach
   void stopAll() {
-    started.forEach(RoleProcess::close);
+    started.close();
   }
 
   int members(int i) {
@@ -126,7 +119,7 @@ class ProxyClusterIT {
     List<String> args = new ArrayList<>(List.of("--role=client", "intercept", "myapp"));
     args.addAll(List.of(match));
     args.addAll(List.of("--name", name, "-p", Integer.toString(laptop), "--proxy-url", urls));
-    RoleProcess c = start(name, Map.of(), args.toArray(String[]::new));
+    RoleProcess c = started.start(name, Map.of(), args.toArray(String[]::new));
     c.awaitLine("^T: Intercept is running", 60_000);
     return c;
   }

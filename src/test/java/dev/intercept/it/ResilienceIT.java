@@ -17,19 +17,14 @@ class ResilienceIT {
   /** Timelines the scenarios measured (read by ResilienceBench), in ms. */
   static final java.util.Map<String, Long> TIMINGS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final List<RoleProcess> started = new ArrayList<>();
+  private final Roles started = new Roles();
   private int podPort;
   private int laptop;
 
-  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
-    RoleProcess p = RoleProcess.start(label, env, args);
-    started.add(p);
-    return p;
-  }
 
   @AfterEach
   void stopAll() {
-    started.forEach(RoleProcess::close);
+    started.close();
   }
 
   RoleProcess proxy(int api, int ssh, String pool, String... extra) throws Exception {
@@ -37,17 +32,15 @@ class ResilienceIT {
         Integer.toString(api), "--ssh-port", Integer.toString(ssh), "--forward-ports", pool, "--forward-bind-host",
         "127.0.0.1"));
     args.addAll(List.of(extra));
-    RoleProcess p = start("proxy", Map.of(), args.toArray(String[]::new));
+    RoleProcess p = started.start("proxy", Map.of(), args.toArray(String[]::new));
     p.port("api");
     return p;
   }
 
   int appAndSidecar(int api) throws Exception {
-    podPort = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0", "--hostname",
-        "the-app-pod").port("http");
-    laptop = start("laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0", "--hostname",
-        "container_on_laptop").port("http");
-    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+    podPort = started.echo("pod", "the-app-pod").port("http");
+    laptop = started.echo("laptop", "container_on_laptop").port("http");
+    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", "http://127.0.0.1:" + api);
     int port = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
@@ -58,7 +51,7 @@ class ResilienceIT {
     List<String> args = new ArrayList<>(List.of("--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
         "--name", name, "-p", Integer.toString(laptop), "--proxy-url", "http://127.0.0.1:" + api));
     args.addAll(List.of(extra));
-    RoleProcess c = start(name, Map.of(), args.toArray(String[]::new));
+    RoleProcess c = started.start(name, Map.of(), args.toArray(String[]::new));
     c.awaitLine("^T: Intercept is running", 30_000);
     return c;
   }
@@ -130,19 +123,19 @@ class ResilienceIT {
     proxy(api, 0, Http.freePorts(2));
     int sidecar = appAndSidecar(api);
     String[] closed = Http.freePorts(2).split(",");
-    RoleProcess strict = start("strict", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/a3.*",
+    RoleProcess strict = started.start("strict", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/a3.*",
         "--name", "strict", "-p", closed[0], "--proxy-url", "http://127.0.0.1:" + api);
     strict.awaitLine("^T: Nothing is listening on localhost:" + closed[0] + ": matched requests get a 502", 30_000);
     Http.Response r = Http.get(sidecar, "/a3");
     assertEquals(502, r.status(), r.body());
     assertTrue(r.body().contains("nothing is listening on localhost:" + closed[0]), r.body());
     assertEquals(502, Http.send(sidecar, "POST", "/a3/upload", "x".getBytes()).status(), "whatever the method");
-    start("late-app", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", closed[0], "--hostname",
+    started.start("late-app", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", closed[0], "--hostname",
         "container_on_laptop").port("http");
     strict.awaitLine("^T: localhost:" + closed[0] + " is listening again", 10_000);
     TestWait.until(() -> served(sidecar, "/a3").equals("200 container_on_laptop"), 5_000, "the app, now up");
 
-    RoleProcess lenient = start("lenient", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/b3.*",
+    RoleProcess lenient = started.start("lenient", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/b3.*",
         "--name", "lenient", "-p", closed[1], "--fail-open-local", "--proxy-url", "http://127.0.0.1:" + api);
     lenient.awaitLine("^T: Nothing is listening on localhost:" + closed[1] + ": matched requests go to the pods", 30_000);
     TestWait.until(() -> served(sidecar, "/b3").equals("200 the-app-pod"), 5_000, "the pods, the local port being down");
@@ -182,7 +175,7 @@ class ResilienceIT {
     int api = Integer.parseInt(Http.freePorts(1));
     RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
     int sidecar = appAndSidecar(api);
-    RoleProcess sc = started.get(started.size() - 1);
+    RoleProcess sc = started.last();
     CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
       try {
         return Http.get(sidecar, "/slow", "x-echo-delay-ms", "1500");

@@ -16,34 +16,26 @@ import org.junit.jupiter.api.Test;
  * the pod and leaves the other undisturbed.
  */
 class SeedTranscriptIT {
-  private final List<RoleProcess> started = new ArrayList<>();
+  private final Roles started = new Roles();
   private int api;
   private int sidecar;
   private int alicePort;
   private int bobPort;
 
-  RoleProcess start(String label, Map<String, String> env, String... args) throws Exception {
-    RoleProcess p = RoleProcess.start(label, env, args);
-    started.add(p);
-    return p;
-  }
 
   @BeforeEach
   void cluster() throws Exception {
-    RoleProcess proxy = start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
+    RoleProcess proxy = started.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
         "--ssh-port", "0", "--forward-ports", Http.freePorts(4), "--forward-bind-host", "127.0.0.1");
-    RoleProcess pod = start("pod", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "the-app-pod");
-    RoleProcess alice = start("alice-laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "container_on_laptop");
-    RoleProcess bob = start("bob-laptop", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "bobs_laptop");
+    RoleProcess pod = started.echo("pod", "the-app-pod");
+    RoleProcess alice = started.echo("alice-laptop", "container_on_laptop");
+    RoleProcess bob = started.echo("bob-laptop", "bobs_laptop");
     api = proxy.port("api");
     int podPort = pod.port("http");
     alicePort = alice.port("http");
     bobPort = bob.port("http");
     // the first proxy URL is dead: the sidecar moves on to the next
-    RoleProcess sc = start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
         "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url",
         "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     sidecar = sc.port("http");
@@ -52,29 +44,30 @@ class SeedTranscriptIT {
 
   @AfterEach
   void stopAll() {
-    started.forEach(RoleProcess::close);
+    started.close();
   }
 
   RoleProcess client(String label, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("--role=client", "intercept"));
     all.addAll(List.of(args));
     all.addAll(List.of("--proxy-url", "http://127.0.0.1:" + api));
-    return start(label, Map.of(), all.toArray(String[]::new));
+    return started.start(label, Map.of(), all.toArray(String[]::new));
   }
 
   /** The first line of the answer, once it is the expected one (the route table propagates in ms). */
-  Http.Response awaitServedBy(String who, String path, String... headers) throws Exception {
-    long deadline = System.currentTimeMillis() + 5_000;
-    Http.Response r;
-    do {
-      r = Http.get(sidecar, path, headers);
-      if (r.firstLine().equals("Request served by " + who)) {
-        return r;
+  Http.Response awaitServedBy(String who, String path, String... headers) {
+    Http.Response[] last = new Http.Response[1];
+    dev.intercept.TestWait.until(() -> {
+      try {
+        last[0] = Http.get(sidecar, path, headers);
+        return last[0].firstLine().equals("Request served by " + who);
+      } catch (java.io.IOException e) {
+        return false;
       }
-      Thread.sleep(20);
-    } while (System.currentTimeMillis() < deadline);
-    throw new AssertionError(path + " " + List.of(headers) + " was served by '" + r.firstLine() + "', not " + who);
+    }, 5_000, path + " " + List.of(headers) + " served by " + who);
+    return last[0];
   }
+
 
   String servedBy(String path, String... headers) throws Exception {
     return Http.get(sidecar, path, headers).firstLine().replace("Request served by ", "");
@@ -82,9 +75,8 @@ class SeedTranscriptIT {
 
   @Test
   void withoutAppNameTheSidecarIsAPlainForwarder() throws Exception {
-    RoleProcess pod = start("pod2", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", "0",
-        "--hostname", "plain-pod");
-    RoleProcess plain = start("plain", Map.of("APPPORT", Integer.toString(pod.port("http"))), "--role=sidecar",
+    RoleProcess pod = started.echo("pod2", "plain-pod");
+    RoleProcess plain = started.start("plain", Map.of("APPPORT", Integer.toString(pod.port("http"))), "--role=sidecar",
         "--listen-host", "127.0.0.1", "--listen-port", "0");
     int port = plain.port("http");
     plain.awaitLine("no APPNAME set: plain forwarder to the app, intercepts disabled", 10_000);
@@ -120,7 +112,7 @@ class SeedTranscriptIT {
     assertEquals("the-app-pod", servedBy("/ark"), "full match: /ark is not .*ark3.*");
 
     // a second developer, two matchers that must both hold, a dead proxy URL listed first
-    RoleProcess bob = start("bob", Map.of(), "--role=client", "intercept", "myapp", "-m", "X-Dev", "bob", "-m",
+    RoleProcess bob = started.start("bob", Map.of(), "--role=client", "intercept", "myapp", "-m", "X-Dev", "bob", "-m",
         ":path", "/foo.*", "--name", "bob", "-p", Integer.toString(bobPort), "--proxy-url",
         "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     bob.awaitLine("^T: Intercept is running", 30_000);
@@ -159,7 +151,7 @@ class SeedTranscriptIT {
     bob.signal("TERM");
     assertEquals(0, bob.awaitExit(15_000));
     awaitServedBy("the-app-pod", "/foo/bar", "x-dev", "bob");
-    RoleProcess list = start("list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
+    RoleProcess list = started.start("list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
     assertEquals(0, list.awaitExit(30_000));
     assertEquals(List.of("no intercepts"), list.stdout());
   }

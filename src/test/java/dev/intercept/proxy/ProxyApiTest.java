@@ -201,7 +201,7 @@ class ProxyApiTest {
     long deadline = System.currentTimeMillis() + 10_000;
     while (list().size() == 2 && System.currentTimeMillis() < deadline) {
       assertEquals(200, call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew?owner=me", "").statusCode());
-      Thread.sleep(200);
+      Thread.sleep(200); // the renewal cadence of this test's "client": behaviour, not synchronisation
     }
     JsonArray left = list();
     assertEquals(1, left.size(), "the unrenewed intercept lapsed within 10 s: " + left);
