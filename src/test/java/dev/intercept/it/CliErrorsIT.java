@@ -50,8 +50,12 @@ class CliErrorsIT {
   @Test
   void clientRejectsABadSshKeyFileAndABadHostKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
-    java.nio.file.Path priv = java.nio.file.Files.writeString(dir.resolve("id"),
-        "-----BEGIN OPENSSH PRIVATE KEY-----\nxx\n-----END OPENSSH PRIVATE KEY-----\n");
+    // a real private key, generated here: the repository holds none
+    java.nio.file.Path priv = dir.resolve("id");
+    try (var out = java.nio.file.Files.newOutputStream(priv)) {
+      org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+          dev.intercept.tunnel.TunnelKeys.generate(), "test", null, out);
+    }
     String[] base = {"--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t", "-p", "8080",
         "--proxy-url", "http://127.0.0.1:1", "--ssh-key"};
     String line = failsWith(2, Map.of(), concat(base, priv.toString())).get(0);
@@ -62,10 +66,11 @@ class CliErrorsIT {
         .toString())).get(0);
     assertTrue(line.contains("not an OpenSSH public key"), line);
     // a host key file that is not a key: the proxy stops, it does not silently make another key
+    java.nio.file.Path notAKey = java.nio.file.Files.writeString(dir.resolve("host_key"), "not a key\n");
     line = failsWith(1, Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port", "0",
-        "--host-key-file", priv.toString()).get(0);
+        "--host-key-file", notAKey.toString()).get(0);
     assertTrue(line.contains("cannot read SSH host key file"), line);
-    assertTrue(java.nio.file.Files.readString(priv).contains("xx"), "left as it was");
+    assertEquals("not a key\n", java.nio.file.Files.readString(notAKey), "left as it was");
   }
 
   static String[] concat(String[] a, String b) {
