@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean
+.PHONY: build test demo bench clean format
 
 build: $(JSA)
 
@@ -27,3 +27,7 @@ bench: $(JSA)
 clean:
 	mvn -B -q clean
 	rm -rf demo-logs bench-out
+
+# google-java-format through Spotless; `make test` refuses unformatted sources
+format:
+	mvn -B -q spotless:apply

@@ -4,8 +4,7 @@ import java.util.function.BooleanSupplier;
 
 /** Waits for a condition with a deadline: tests never sleep for synchronization. */
 public final class TestWait {
-  private TestWait() {
-  }
+  private TestWait() {}
 
   public static void until(BooleanSupplier condition, long timeoutMs, String what) {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;

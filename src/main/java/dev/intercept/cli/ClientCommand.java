@@ -27,25 +27,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "--role=client", mixinStandardHelpOptions = true,
-    description = "Developer CLI.", subcommands = {ClientCommand.Intercept.class, ClientCommand.ListIntercepts.class})
+@Command(
+    name = "--role=client",
+    mixinStandardHelpOptions = true,
+    description = "Developer CLI.",
+    subcommands = {ClientCommand.Intercept.class, ClientCommand.ListIntercepts.class})
 final class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.err.println("intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT' or 'list'"
-        + " (see --help)");
+    System.err.println(
+        "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT' or 'list'"
+            + " (see --help)");
     return 2;
   }
 
   /** Options every client command shares. */
   static class Common {
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML config file (see config/client.yaml)")
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "JSON or YAML config file (see config/client.yaml)")
     Path config;
-    @Option(names = "--proxy-url", paramLabel = "URL[,URL...]", description = "proxy API (default http://telepresence-proxy:8081)")
+
+    @Option(
+        names = "--proxy-url",
+        paramLabel = "URL[,URL...]",
+        description = "proxy API (default http://telepresence-proxy:8081)")
     String proxyUrl;
+
     @Option(names = "--renew-seconds", description = "lease renewal period (default 3)")
     Integer renewSeconds;
-    @Option(names = "--request-timeout-seconds", description = "timeout of one call to the proxy (default 5)")
+
+    @Option(
+        names = "--request-timeout-seconds",
+        description = "timeout of one call to the proxy (default 5)")
     Integer requestTimeoutSeconds;
 
     Config load(Vertx vertx) {
@@ -61,28 +76,59 @@ final class ClientCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "intercept", mixinStandardHelpOptions = true,
+  @Command(
+      name = "intercept",
+      mixinStandardHelpOptions = true,
       description = "Send APP's requests whose headers all match to localhost:PORT until Ctrl-C.")
   static final class Intercept extends Common implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "APP", description = "the app (the sidecar's APPNAME)")
     String app;
-    @Option(names = {"-m", "--match"}, arity = "2", paramLabel = "HEADER REGEX", required = true,
-        description = "header (or :path, :method, :authority, :scheme) and RE2 regex that must fully match;"
-            + " repeat for AND")
+
+    @Option(
+        names = {"-m", "--match"},
+        arity = "2",
+        paramLabel = "HEADER REGEX",
+        required = true,
+        description =
+            "header (or :path, :method, :authority, :scheme) and RE2 regex that must fully match;"
+                + " repeat for AND")
     List<String> match;
-    @Option(names = {"-n", "--name"}, required = true, description = "name of this intercept, unique per app")
+
+    @Option(
+        names = {"-n", "--name"},
+        required = true,
+        description = "name of this intercept, unique per app")
     String name;
-    @Option(names = {"-p", "--port"}, required = true, description = "local port that serves the matched requests")
+
+    @Option(
+        names = {"-p", "--port"},
+        required = true,
+        description = "local port that serves the matched requests")
     int port;
-    @Option(names = "--ssh-key", paramLabel = "FILE.pub", description = "register your own OpenSSH public key"
-        + " instead of a generated one, and open the tunnel yourself with plain ssh (the command is printed)")
+
+    @Option(
+        names = "--ssh-key",
+        paramLabel = "FILE.pub",
+        description =
+            "register your own OpenSSH public key"
+                + " instead of a generated one, and open the tunnel yourself with plain ssh (the command is printed)")
     Path sshKey;
-    @Option(names = "--fail-open-local", description = "while nothing listens on --port, send matched requests"
-        + " to the pods (default: they get a 502 that says so)")
+
+    @Option(
+        names = "--fail-open-local",
+        description =
+            "while nothing listens on --port, send matched requests"
+                + " to the pods (default: they get a 502 that says so)")
     boolean failOpenLocal;
-    @Option(names = "--ssh-keepalive-seconds", description = "seconds between SSH keepalives (default 2)")
+
+    @Option(
+        names = "--ssh-keepalive-seconds",
+        description = "seconds between SSH keepalives (default 2)")
     Integer sshKeepaliveSeconds;
-    @Option(names = "--ssh-keepalive-max-missed", description = "unanswered keepalives before reconnecting (default 3)")
+
+    @Option(
+        names = "--ssh-keepalive-max-missed",
+        description = "unanswered keepalives before reconnecting (default 3)")
     Integer sshKeepaliveMaxMissed;
 
     @Override
@@ -105,7 +151,9 @@ final class ClientCommand implements Callable<Integer> {
       }
       StartupTiming.mark("main: arguments parsed");
       InterceptSession.Prepared prepared = InterceptSession.Prepared.start(userKey == null);
-      Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+      Vertx vertx =
+          Vertx.vertx(
+              new io.vertx.core.VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
       StartupTiming.mark("Vert.x up");
       InterceptSession session = null;
       try {
@@ -114,19 +162,31 @@ final class ClientCommand implements Callable<Integer> {
         f.put(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, sshKeepaliveMaxMissed);
         Config c = load(vertx, f);
         StartupTiming.mark("config loaded");
-        InterceptSession.Options o = new InterceptSession.Options(app, name, matchers, "127.0.0.1", port, c.httpUrls(ConfigKey.PROXY_URL),
-            c.integer(ConfigKey.RENEW_SECONDS, 1, 3600), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L,
-            Keepalive.from(c), userKey, failOpenLocal);
+        InterceptSession.Options o =
+            new InterceptSession.Options(
+                app,
+                name,
+                matchers,
+                "127.0.0.1",
+                port,
+                c.httpUrls(ConfigKey.PROXY_URL),
+                c.integer(ConfigKey.RENEW_SECONDS, 1, 3600),
+                c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L,
+                Keepalive.from(c),
+                userKey,
+                failOpenLocal);
         CountDownLatch stop = new CountDownLatch(1);
         String[] why = new String[1];
-        Signals.onInterrupt(() -> {
-          why[0] = "Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed";
-          stop.countDown();
-        });
-        Signals.onTerminate(() -> {
-          why[0] = "Terminated (SIGTERM)";
-          stop.countDown();
-        });
+        Signals.onInterrupt(
+            () -> {
+              why[0] = "Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed";
+              stop.countDown();
+            });
+        Signals.onTerminate(
+            () -> {
+              why[0] = "Terminated (SIGTERM)";
+              stop.countDown();
+            });
         session = new InterceptSession(vertx, o, System.out, prepared);
         session.start();
         stop.await();
@@ -149,7 +209,10 @@ final class ClientCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List intercepts (of APP, or all).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List intercepts (of APP, or all).")
   static final class ListIntercepts extends Common implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "APP")
     String app;
@@ -159,16 +222,27 @@ final class ClientCommand implements Callable<Integer> {
       Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
       try {
         Config c = load(vertx);
-        ProxyApiClient api = new ProxyApiClient(vertx, c.httpUrls(ConfigKey.PROXY_URL), c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+        ProxyApiClient api =
+            new ProxyApiClient(
+                vertx,
+                c.httpUrls(ConfigKey.PROXY_URL),
+                c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
         JsonArray list = RoleLauncher.await(api.list(app));
         if (list.isEmpty()) {
           System.out.println("no intercepts");
         }
         for (Object o : list) {
           JsonObject i = (JsonObject) o;
-          System.out.println(i.getString("app") + "/" + i.getString("name") + " port " + i.getInteger("port")
-              + " tunnel " + (i.getJsonObject("tunnel") == null ? "down" : "up") + " matchers "
-              + i.getJsonArray("matchers").encode());
+          System.out.println(
+              i.getString("app")
+                  + "/"
+                  + i.getString("name")
+                  + " port "
+                  + i.getInteger("port")
+                  + " tunnel "
+                  + (i.getJsonObject("tunnel") == null ? "down" : "up")
+                  + " matchers "
+                  + i.getJsonArray("matchers").encode());
         }
         return 0;
       } catch (RuntimeException e) {

@@ -10,15 +10,20 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "--role=echo", mixinStandardHelpOptions = true,
+@Command(
+    name = "--role=echo",
+    mixinStandardHelpOptions = true,
     description = "HTTP echo server: 'Request served by NAME', the request line, the headers.")
 final class EchoCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML config file")
   Path config;
+
   @Option(names = "--listen-host", description = "bind address (default 0.0.0.0)")
   String listenHost;
+
   @Option(names = "--port", description = "port (default 8080; 0 = any)")
   Integer port;
+
   @Option(names = "--hostname", description = "name to report (default: this machine's)")
   String hostname;
 

@@ -14,16 +14,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
-/** Shared start-up of the server roles: one Vert.x, config layered, role started, errors one line. */
+/**
+ * Shared start-up of the server roles: one Vert.x, config layered, role started, errors one line.
+ */
 final class RoleLauncher {
   private static final long START_TIMEOUT_S = 60;
   private static final long STOP_TIMEOUT_S = 20;
 
-  private RoleLauncher() {
-  }
+  private RoleLauncher() {}
 
   static Vertx newVertx() {
-    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    return Vertx.vertx(
+        new VertxOptions()
+            .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
   }
 
   static Config loadConfig(Vertx vertx, Role role, Path file, Map<ConfigKey, Object> flags) {
@@ -31,22 +34,30 @@ final class RoleLauncher {
   }
 
   /** Starts a long-running role; on failure prints one line and returns non-zero. */
-  static int serve(Role role, Path file, Map<ConfigKey, Object> flags,
+  static int serve(
+      Role role,
+      Path file,
+      Map<ConfigKey, Object> flags,
       BiFunction<Vertx, Config, Future<? extends RoleHandle>> start) {
     Vertx vertx = newVertx();
     try {
       Config config = loadConfig(vertx, role, file, flags);
       RoleHandle handle = await(start.apply(vertx, config));
       // SIGTERM/Ctrl-C: drain in-flight requests (bounded), close what the role owns, exit 0
-      Runnable stop = () -> {
-        System.out.println("intercept " + role.id() + ": stopping");
-        try {
-          handle.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          System.err.println("intercept " + role.id() + ": stopped uncleanly: " + message(e));
-        }
-        System.exit(0);
-      };
+      Runnable stop =
+          () -> {
+            System.out.println("intercept " + role.id() + ": stopping");
+            try {
+              handle
+                  .stop()
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              System.err.println("intercept " + role.id() + ": stopped uncleanly: " + message(e));
+            }
+            System.exit(0);
+          };
       Signals.onTerminate(() -> new Thread(stop, "stop").start());
       Signals.onInterrupt(() -> new Thread(stop, "stop").start());
       return Cli.KEEP_RUNNING;
@@ -59,10 +70,12 @@ final class RoleLauncher {
 
   static String message(Throwable e) {
     Throwable t = e;
-    while ((t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+    while ((t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof java.net.BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+    if (t instanceof java.net.BindException
+        || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
       return "cannot listen: " + t.getMessage() + " (is another process using the port?)";
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();

@@ -4,8 +4,7 @@ import sun.misc.Signal;
 
 /** Ctrl-C and SIGTERM handlers for the client, which must clean up and say which one it was. */
 final class Signals {
-  private Signals() {
-  }
+  private Signals() {}
 
   static void onInterrupt(Runnable r) {
     handle("INT", r);

@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** --ssh-key FILE.pub: the user's own public key, read (never copied); their private key stays theirs. */
+/**
+ * --ssh-key FILE.pub: the user's own public key, read (never copied); their private key stays
+ * theirs.
+ */
 final class UserKeyFile {
   private static final long MAX_BYTES = 16 * 1024;
 
-  private UserKeyFile() {
-  }
+  private UserKeyFile() {}
 
   static InterceptSession.UserKey read(Path file) {
     String text;
@@ -23,11 +25,16 @@ final class UserKeyFile {
       }
       text = Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
-      throw new InvalidInputException("--ssh-key: cannot read " + file
-          + (e instanceof java.nio.file.NoSuchFileException ? ": no such file" : ": not readable"));
+      throw new InvalidInputException(
+          "--ssh-key: cannot read "
+              + file
+              + (e instanceof java.nio.file.NoSuchFileException
+                  ? ": no such file"
+                  : ": not readable"));
     }
     if (text.contains("PRIVATE KEY")) {
-      throw new InvalidInputException("--ssh-key takes your public key (e.g. ~/.ssh/id_ed25519.pub), not the private key");
+      throw new InvalidInputException(
+          "--ssh-key takes your public key (e.g. ~/.ssh/id_ed25519.pub), not the private key");
     }
     String line = text.lines().findFirst().orElse("");
     try {
@@ -36,7 +43,8 @@ final class UserKeyFile {
       throw new InvalidInputException("--ssh-key " + file + ": " + e.getMessage());
     }
     String name = file.toString();
-    String privateKey = name.endsWith(".pub") ? name.substring(0, name.length() - 4) : "YOUR_PRIVATE_KEY";
+    String privateKey =
+        name.endsWith(".pub") ? name.substring(0, name.length() - 4) : "YOUR_PRIVATE_KEY";
     return new InterceptSession.UserKey(line, privateKey);
   }
 }

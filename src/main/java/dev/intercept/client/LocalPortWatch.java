@@ -34,16 +34,18 @@ final class LocalPortWatch {
   }
 
   private void probe() {
-    net.connect(port, host).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ar.result().close();
-      }
-      boolean now = ar.succeeded();
-      if (up == null || up != now) {
-        up = now;
-        changed.accept(now);
-      }
-    });
+    net.connect(port, host)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                ar.result().close();
+              }
+              boolean now = ar.succeeded();
+              if (up == null || up != now) {
+                up = now;
+                changed.accept(now);
+              }
+            });
   }
 
   void stop() {

@@ -45,12 +45,16 @@ public class ProxyApiClient {
   }
 
   public ProxyApiClient(Vertx vertx, List<URI> urls, long timeoutMs) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeoutMs).setKeepAlive(true));
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions().setConnectTimeout((int) timeoutMs).setKeepAlive(true));
     this.urls = urls;
     this.timeoutMs = timeoutMs;
   }
 
-  /** Moves on to the next proxy URL (what it told us led nowhere, e.g. a dead replica's SSH port). */
+  /**
+   * Moves on to the next proxy URL (what it told us led nowhere, e.g. a dead replica's SSH port).
+   */
   public void skipCurrent() {
     current = (current + 1) % urls.size();
   }
@@ -61,25 +65,38 @@ public class ProxyApiClient {
   }
 
   public Future<JsonObject> create(String app, String name, InterceptRequest req) {
-    return call(HttpMethod.PUT, "/api/v1/apps/" + app + "/intercepts/" + name, req.toJson().encode())
+    return call(
+            HttpMethod.PUT, "/api/v1/apps/" + app + "/intercepts/" + name, req.toJson().encode())
         .map(b -> new JsonObject(b));
   }
 
   public Future<JsonObject> renew(String app, String name, String owner) {
-    return call(HttpMethod.POST, "/api/v1/apps/" + app + "/intercepts/" + name + "/renew" + ownerQuery(owner), "")
+    return call(
+            HttpMethod.POST,
+            "/api/v1/apps/" + app + "/intercepts/" + name + "/renew" + ownerQuery(owner),
+            "")
         .map(b -> new JsonObject(b));
   }
 
   public Future<Void> delete(String app, String name, String owner) {
-    return call(HttpMethod.DELETE, "/api/v1/apps/" + app + "/intercepts/" + name + ownerQuery(owner), null).mapEmpty();
+    return call(
+            HttpMethod.DELETE,
+            "/api/v1/apps/" + app + "/intercepts/" + name + ownerQuery(owner),
+            null)
+        .mapEmpty();
   }
 
   private static String ownerQuery(String owner) {
-    return owner == null ? "" : "?owner=" + java.net.URLEncoder.encode(owner, java.nio.charset.StandardCharsets.UTF_8);
+    return owner == null
+        ? ""
+        : "?owner=" + java.net.URLEncoder.encode(owner, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public Future<JsonArray> list(String app) {
-    return call(HttpMethod.GET, app == null ? "/api/v1/intercepts" : "/api/v1/apps/" + app + "/intercepts", null)
+    return call(
+            HttpMethod.GET,
+            app == null ? "/api/v1/intercepts" : "/api/v1/apps/" + app + "/intercepts",
+            null)
         .map(b -> new JsonArray(b));
   }
 
@@ -87,33 +104,51 @@ public class ProxyApiClient {
     return attempt(method, path, body, 0, null);
   }
 
-  private Future<Buffer> attempt(HttpMethod method, String path, String body, int tried, String lastError) {
+  private Future<Buffer> attempt(
+      HttpMethod method, String path, String body, int tried, String lastError) {
     if (tried == urls.size()) {
-      return Future.failedFuture(new Unreachable("cannot reach the proxy at " + describeUrls() + ": " + lastError));
+      return Future.failedFuture(
+          new Unreachable("cannot reach the proxy at " + describeUrls() + ": " + lastError));
     }
     int index = (current + tried) % urls.size();
     URI base = urls.get(index);
-    RequestOptions opts = new RequestOptions().setMethod(method).setHost(base.getHost())
-        .setPort(base.getPort() < 0 ? 80 : base.getPort())
-        .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "")) + path)
-        .setIdleTimeout(timeoutMs).putHeader("Content-Type", "application/json");
+    RequestOptions opts =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost(base.getHost())
+            .setPort(base.getPort() < 0 ? 80 : base.getPort())
+            .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "")) + path)
+            .setIdleTimeout(timeoutMs)
+            .putHeader("Content-Type", "application/json");
     return http.request(opts)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> {
-          current = index;
-          if (resp.statusCode() >= 400) {
-            String reason;
-            try {
-              reason = new JsonObject(b).getString("error", b.toString());
-            } catch (RuntimeException e) {
-              reason = "HTTP " + resp.statusCode() + " " + resp.statusMessage();
-            }
-            throw new ApiError(resp.statusCode(), reason);
-          }
-          return b;
-        }))
-        .recover(e -> e instanceof ApiError ? Future.failedFuture(e)
-            : attempt(method, path, body, tried + 1, e.getMessage() == null ? e.toString() : e.getMessage()));
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        b -> {
+                          current = index;
+                          if (resp.statusCode() >= 400) {
+                            String reason;
+                            try {
+                              reason = new JsonObject(b).getString("error", b.toString());
+                            } catch (RuntimeException e) {
+                              reason = "HTTP " + resp.statusCode() + " " + resp.statusMessage();
+                            }
+                            throw new ApiError(resp.statusCode(), reason);
+                          }
+                          return b;
+                        }))
+        .recover(
+            e ->
+                e instanceof ApiError
+                    ? Future.failedFuture(e)
+                    : attempt(
+                        method,
+                        path,
+                        body,
+                        tried + 1,
+                        e.getMessage() == null ? e.toString() : e.getMessage()));
   }
 
   private String describeUrls() {

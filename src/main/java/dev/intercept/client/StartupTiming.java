@@ -7,8 +7,7 @@ package dev.intercept.client;
 public final class StartupTiming {
   private static final boolean ON = "1".equals(System.getenv("INTERCEPT_TIMING"));
 
-  private StartupTiming() {
-  }
+  private StartupTiming() {}
 
   public static void mark(String phase) {
     if (ON) {

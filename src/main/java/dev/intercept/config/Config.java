@@ -27,8 +27,12 @@ public final class Config {
   public String required(ConfigKey k) {
     String v = string(k);
     if (v == null || v.isEmpty()) {
-      throw new ConfigException(k.key() + " is required"
-          + (k.alias() != null ? " (set " + k.alias() + " or --" + k.key() + ")" : " (--" + k.key() + ")"));
+      throw new ConfigException(
+          k.key()
+              + " is required"
+              + (k.alias() != null
+                  ? " (set " + k.alias() + " or --" + k.key() + ")"
+                  : " (--" + k.key() + ")"));
     }
     return v;
   }
@@ -79,7 +83,8 @@ public final class Config {
         }
       }
     } catch (NumberFormatException e) {
-      throw new ConfigException(k.key() + " must be ports 1-65535 as 'FROM-TO' or a comma list, got '" + v + "'");
+      throw new ConfigException(
+          k.key() + " must be ports 1-65535 as 'FROM-TO' or a comma list, got '" + v + "'");
     }
     return List.copyOf(ports);
   }

@@ -19,50 +19,69 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
-  public static Future<Config> load(Vertx vertx, Role role, Path file, Map<ConfigKey, Object> flags) {
+  public static Future<Config> load(
+      Vertx vertx, Role role, Path file, Map<ConfigKey, Object> flags) {
     if (file != null && !Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist"));
     }
     List<Future<JsonObject>> layers = new ArrayList<>();
     layers.add(Future.succeededFuture(defaults(role)));
-    layers.add(file == null ? Future.succeededFuture(new JsonObject()) : retrieve(vertx, fileStore(file)));
-    layers.add(retrieve(vertx, new ConfigStoreOptions().setType("env")).map(env -> renamed(role, env, true)));
-    layers.add(retrieve(vertx, new ConfigStoreOptions().setType("sys")).map(sys -> renamed(role, sys, false)));
+    layers.add(
+        file == null ? Future.succeededFuture(new JsonObject()) : retrieve(vertx, fileStore(file)));
+    layers.add(
+        retrieve(vertx, new ConfigStoreOptions().setType("env"))
+            .map(env -> renamed(role, env, true)));
+    layers.add(
+        retrieve(vertx, new ConfigStoreOptions().setType("sys"))
+            .map(sys -> renamed(role, sys, false)));
     JsonObject flagLayer = new JsonObject();
-    flags.forEach((k, v) -> {
-      if (v != null) {
-        flagLayer.put(k.key(), v);
-      }
-    });
+    flags.forEach(
+        (k, v) -> {
+          if (v != null) {
+            flagLayer.put(k.key(), v);
+          }
+        });
     layers.add(Future.succeededFuture(flagLayer));
-    return Future.all(layers).map(all -> {
-      JsonObject merged = new JsonObject();
-      for (int i = 0; i < layers.size(); i++) {
-        JsonObject layer = all.resultAt(i);
-        if (i == 1) {
-          checkKnownKeys(role, layer, file);
-        }
-        merged.mergeIn(layer);
-      }
-      return new Config(role, merged);
-    });
+    return Future.all(layers)
+        .map(
+            all -> {
+              JsonObject merged = new JsonObject();
+              for (int i = 0; i < layers.size(); i++) {
+                JsonObject layer = all.resultAt(i);
+                if (i == 1) {
+                  checkKnownKeys(role, layer, file);
+                }
+                merged.mergeIn(layer);
+              }
+              return new Config(role, merged);
+            });
   }
 
   private static ConfigStoreOptions fileStore(Path file) {
     String name = file.getFileName().toString();
     String format = name.endsWith(".yaml") || name.endsWith(".yml") ? "yaml" : "json";
-    return new ConfigStoreOptions().setType("file").setFormat(format)
+    return new ConfigStoreOptions()
+        .setType("file")
+        .setFormat(format)
         .setConfig(new JsonObject().put("path", file.toAbsolutePath().toString()));
   }
 
   private static Future<JsonObject> retrieve(Vertx vertx, ConfigStoreOptions store) {
-    ConfigRetriever retriever = ConfigRetriever.create(vertx,
-        new ConfigRetrieverOptions().setScanPeriod(0).setIncludeDefaultStores(false).addStore(store));
-    return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException("cannot read configuration: " + rootMessage(e))))
+    ConfigRetriever retriever =
+        ConfigRetriever.create(
+            vertx,
+            new ConfigRetrieverOptions()
+                .setScanPeriod(0)
+                .setIncludeDefaultStores(false)
+                .addStore(store));
+    return retriever
+        .getConfig()
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new ConfigException("cannot read configuration: " + rootMessage(e))))
         .onComplete(ar -> retriever.close());
   }
 
@@ -111,8 +130,14 @@ public final class ConfigLoader {
         known |= k.key().equals(name) && k.roles().contains(role);
       }
       if (!known) {
-        throw new ConfigException("unknown key '" + name + "' for role " + role.id() + " in " + file
-            + " (see docs/configuration.md)");
+        throw new ConfigException(
+            "unknown key '"
+                + name
+                + "' for role "
+                + role.id()
+                + " in "
+                + file
+                + " (see docs/configuration.md)");
       }
     }
   }

@@ -9,8 +9,7 @@ import java.net.InetAddress;
 
 /** The echo role: one {@link EchoServer}. */
 public final class EchoRole {
-  private EchoRole() {
-  }
+  private EchoRole() {}
 
   public static Future<RoleHandle> start(Vertx vertx, Config config) {
     String host = config.required(ConfigKey.LISTEN_HOST);
@@ -21,11 +20,20 @@ public final class EchoRole {
     }
     EchoServer echo = new EchoServer(host, port, name);
     String served = name;
-    return vertx.deployVerticle(echo).map(id -> {
-      System.out.println("intercept echo: listening http=" + host + ":" + echo.actualPort() + " hostname=" + served);
-      System.out.println("intercept echo: config " + config.describe());
-      return (RoleHandle) vertx::close;
-    });
+    return vertx
+        .deployVerticle(echo)
+        .map(
+            id -> {
+              System.out.println(
+                  "intercept echo: listening http="
+                      + host
+                      + ":"
+                      + echo.actualPort()
+                      + " hostname="
+                      + served);
+              System.out.println("intercept echo: config " + config.describe());
+              return (RoleHandle) vertx::close;
+            });
   }
 
   private static String hostName() {

@@ -41,14 +41,17 @@ public class EchoServer extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
-    // a test aid: x-echo-delay-ms holds the answer back (in-flight requests during shutdown, timeouts)
+    // a test aid: x-echo-delay-ms holds the answer back (in-flight requests during shutdown,
+    // timeouts)
     String delay = req.getHeader("x-echo-delay-ms");
     if (delay != null && delay.matches("\\d{1,6}")) {
       req.pause();
-      vertx.setTimer(Math.max(1, Long.parseLong(delay)), t -> {
-        req.resume();
-        answer(req);
-      });
+      vertx.setTimer(
+          Math.max(1, Long.parseLong(delay)),
+          t -> {
+            req.resume();
+            answer(req);
+          });
       return;
     }
     answer(req);
@@ -58,7 +61,11 @@ public class EchoServer extends VerticleBase {
     StringBuilder head = new StringBuilder();
     head.append("Request served by ").append(served).append("\n\n");
     head.append(req.version() == io.vertx.core.http.HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
-        .append(' ').append(req.method().name()).append(' ').append(req.uri()).append("\n\n");
+        .append(' ')
+        .append(req.method().name())
+        .append(' ')
+        .append(req.uri())
+        .append("\n\n");
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (req.authority() != null) {
       headers.put("Host", req.authority().toString());
@@ -71,13 +78,14 @@ public class EchoServer extends VerticleBase {
     headers.forEach((k, v) -> head.append(k).append(": ").append(v).append('\n'));
     var resp = req.response().putHeader("Content-Type", "text/plain").setChunked(true);
     resp.write(Buffer.buffer(head.toString()));
-    req.handler(chunk -> {
-      resp.write(chunk);
-      if (resp.writeQueueFull()) {
-        req.pause();
-        resp.drainHandler(v -> req.resume());
-      }
-    });
+    req.handler(
+        chunk -> {
+          resp.write(chunk);
+          if (resp.writeQueueFull()) {
+            req.pause();
+            resp.drainHandler(v -> req.resume());
+          }
+        });
     req.endHandler(v -> resp.end());
   }
 

@@ -10,14 +10,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Replaces a file so that a reader sees the old or the new content, never a part: write a
- * temporary file in the same directory, fsync it, rename it over the target, fsync the directory.
- * The rename is also what makes Envoy reload (it watches for moves, not edits). Blocking: call it
- * off the event loop.
+ * Replaces a file so that a reader sees the old or the new content, never a part: write a temporary
+ * file in the same directory, fsync it, rename it over the target, fsync the directory. The rename
+ * is also what makes Envoy reload (it watches for moves, not edits). Blocking: call it off the
+ * event loop.
  */
 final class AtomicFile {
-  private AtomicFile() {
-  }
+  private AtomicFile() {}
 
   /** Writes unless the file already holds exactly this content; returns whether it wrote. */
   static boolean replace(Path target, String content) throws IOException {
@@ -29,9 +28,11 @@ final class AtomicFile {
     // a dot-name Envoy ignores; created, not moved, into the directory: no reload until the rename
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     // readable by an Envoy running as another user in another container
-    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Envoy data plane's half in the sidecar: writes bootstrap.yaml once, then cds.yaml and
  * lds.yaml for every route table on {@link BusAddresses#ROUTES_UPDATED}, each atomically. Order
- * keeps every route's cluster defined: clusters of the old and new tables, then the listener,
- * then the new table's clusters alone. Writes run one at a time on a worker thread.
+ * keeps every route's cluster defined: clusters of the old and new tables, then the listener, then
+ * the new table's clusters alone. Writes run one at a time on a worker thread.
  */
 public class EnvoyConfigWriter extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EnvoyConfigWriter.class);
@@ -39,36 +39,58 @@ public class EnvoyConfigWriter extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED, m -> apply(RouteTable.fromJson(m.body())));
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            BusAddresses.ROUTES_UPDATED, m -> apply(RouteTable.fromJson(m.body())));
     String node = "intercept-sidecar-" + (app.isEmpty() ? "plain" : app);
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(dir);
-      AtomicFile.replace(bootstrap(), Yaml.render(EnvoyResources.bootstrap(node, app.isEmpty() ? "plain" : app,
-          adminPort, dir.toAbsolutePath().toString())));
-      write(current, current);
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          Files.createDirectories(dir);
+          AtomicFile.replace(
+              bootstrap(),
+              Yaml.render(
+                  EnvoyResources.bootstrap(
+                      node,
+                      app.isEmpty() ? "plain" : app,
+                      adminPort,
+                      dir.toAbsolutePath().toString())));
+          write(current, current);
+          return null;
+        });
   }
 
   /** Writes the files for a new table; completes once they are renamed into place. */
   public Future<Void> apply(RouteTable table) {
     RouteTable previous = current;
     current = table;
-    return vertx.<Void>executeBlocking(() -> {
-      write(previous, table);
-      return null;
-    }).onFailure(e -> LOG.error("cannot write Envoy config to {}: {}", dir, e.toString()));
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              write(previous, table);
+              return null;
+            })
+        .onFailure(e -> LOG.error("cannot write Envoy config to {}: {}", dir, e.toString()));
   }
 
   private void write(RouteTable previous, RouteTable table) throws java.io.IOException {
     long version = table.version();
-    boolean changed = AtomicFile.replace(dir.resolve("cds.yaml"), Yaml.render(EnvoyResources.cds(site, version, previous, table)));
-    changed |= AtomicFile.replace(dir.resolve("lds.yaml"), Yaml.render(EnvoyResources.lds(site, table)));
-    changed |= AtomicFile.replace(dir.resolve("cds.yaml"), Yaml.render(EnvoyResources.cds(site, version, table)));
+    boolean changed =
+        AtomicFile.replace(
+            dir.resolve("cds.yaml"),
+            Yaml.render(EnvoyResources.cds(site, version, previous, table)));
+    changed |=
+        AtomicFile.replace(dir.resolve("lds.yaml"), Yaml.render(EnvoyResources.lds(site, table)));
+    changed |=
+        AtomicFile.replace(
+            dir.resolve("cds.yaml"), Yaml.render(EnvoyResources.cds(site, version, table)));
     if (changed) {
-      LOG.info("Envoy config for {} version {} written to {} ({} routes + app)", table.app(), version, dir,
+      LOG.info(
+          "Envoy config for {} version {} written to {} ({} routes + app)",
+          table.app(),
+          version,
+          dir,
           table.routes().size());
     }
   }
-
 }

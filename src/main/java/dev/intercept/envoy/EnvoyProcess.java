@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Envoy with our bootstrap, forwards its log, restarts it with backoff when it dies, and
- * stops it on shutdown. Runs on its own thread: never on an event loop.
+ * Runs Envoy with our bootstrap, forwards its log, restarts it with backoff when it dies, and stops
+ * it on shutdown. Runs on its own thread: never on an event loop.
  */
 public final class EnvoyProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EnvoyProcess.class);
@@ -62,11 +62,20 @@ public final class EnvoyProcess implements AutoCloseable {
     while (!stopping) {
       long started = System.currentTimeMillis();
       try {
-        Process p = new ProcessBuilder(List.of(binary.toString(), "-c", bootstrap.toString(), "--log-format",
-            "[envoy] %l %v")).redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(
+                    List.of(
+                        binary.toString(),
+                        "-c",
+                        bootstrap.toString(),
+                        "--log-format",
+                        "[envoy] %l %v"))
+                .redirectErrorStream(true)
+                .start();
         process = p;
         LOG.info("Envoy started (pid {}): {} -c {}", p.pid(), binary, bootstrap);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           while ((line = r.readLine()) != null) {
             LOG.info("{}", line);

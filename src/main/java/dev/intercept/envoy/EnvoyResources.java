@@ -22,20 +22,24 @@ public final class EnvoyResources {
   static final String CLUSTER_TYPE = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   static final String HCM_TYPE =
       "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
-  static final String ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+  static final String ROUTER_TYPE =
+      "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
   static final String APP_CLUSTER = "app";
 
-  private EnvoyResources() {
-  }
+  private EnvoyResources() {}
 
   /** Where Envoy listens and the app is, and the route timeout. */
-  public record Site(String listenHost, int listenPort, HostPort app, int routeTimeoutSeconds,
-      int connectTimeoutSeconds) {
-  }
+  public record Site(
+      String listenHost,
+      int listenPort,
+      HostPort app,
+      int routeTimeoutSeconds,
+      int connectTimeoutSeconds) {}
 
   record SocketAddress(String host, int port) {
     JsonObject toJson() {
-      return new JsonObject().put("socket_address", new JsonObject().put("address", host).put("port_value", port));
+      return new JsonObject()
+          .put("socket_address", new JsonObject().put("address", host).put("port_value", port));
     }
   }
 
@@ -48,17 +52,34 @@ public final class EnvoyResources {
           // an IP needs no resolution; a name is resolved and re-resolved by Envoy
           .put("type", literal ? "STATIC" : "STRICT_DNS")
           .put("connect_timeout", connectTimeoutSeconds + "s")
-          .put("load_assignment", new JsonObject()
-              .put("cluster_name", name)
-              .put("endpoints", new JsonArray().add(new JsonObject().put("lb_endpoints", new JsonArray()
-                  .add(new JsonObject().put("endpoint", new JsonObject().put("address", endpoint.toJson())))))));
+          .put(
+              "load_assignment",
+              new JsonObject()
+                  .put("cluster_name", name)
+                  .put(
+                      "endpoints",
+                      new JsonArray()
+                          .add(
+                              new JsonObject()
+                                  .put(
+                                      "lb_endpoints",
+                                      new JsonArray()
+                                          .add(
+                                              new JsonObject()
+                                                  .put(
+                                                      "endpoint",
+                                                      new JsonObject()
+                                                          .put("address", endpoint.toJson())))))));
     }
   }
 
   record HeaderMatch(String name, String regex) {
     JsonObject toJson() {
-      return new JsonObject().put("name", name)
-          .put("string_match", new JsonObject().put("safe_regex", new JsonObject().put("regex", regex)));
+      return new JsonObject()
+          .put("name", name)
+          .put(
+              "string_match",
+              new JsonObject().put("safe_regex", new JsonObject().put("regex", regex)));
     }
   }
 
@@ -70,8 +91,12 @@ public final class EnvoyResources {
         headers.forEach(m -> h.add(m.toJson()));
         match.put("headers", h);
       }
-      return new JsonObject().put("name", name).put("match", match)
-          .put("route", new JsonObject().put("cluster", cluster).put("timeout", timeoutSeconds + "s"));
+      return new JsonObject()
+          .put("name", name)
+          .put("match", match)
+          .put(
+              "route",
+              new JsonObject().put("cluster", cluster).put("timeout", timeoutSeconds + "s"));
     }
   }
 
@@ -79,20 +104,47 @@ public final class EnvoyResources {
     JsonObject toJson() {
       JsonArray r = new JsonArray();
       routes.forEach(e -> r.add(e.toJson()));
-      JsonObject hcm = new JsonObject()
-          .put("@type", HCM_TYPE)
-          .put("stat_prefix", name)
-          .put("route_config", new JsonObject().put("name", name).put("virtual_hosts", new JsonArray()
-              .add(new JsonObject().put("name", name).put("domains", new JsonArray().add("*")).put("routes", r))))
-          .put("http_filters", new JsonArray().add(new JsonObject().put("name", "envoy.filters.http.router")
-              .put("typed_config", new JsonObject().put("@type", ROUTER_TYPE))));
+      JsonObject hcm =
+          new JsonObject()
+              .put("@type", HCM_TYPE)
+              .put("stat_prefix", name)
+              .put(
+                  "route_config",
+                  new JsonObject()
+                      .put("name", name)
+                      .put(
+                          "virtual_hosts",
+                          new JsonArray()
+                              .add(
+                                  new JsonObject()
+                                      .put("name", name)
+                                      .put("domains", new JsonArray().add("*"))
+                                      .put("routes", r))))
+              .put(
+                  "http_filters",
+                  new JsonArray()
+                      .add(
+                          new JsonObject()
+                              .put("name", "envoy.filters.http.router")
+                              .put("typed_config", new JsonObject().put("@type", ROUTER_TYPE))));
       return new JsonObject()
           .put("@type", LISTENER_TYPE)
           .put("name", name)
           .put("address", address.toJson())
-          .put("filter_chains", new JsonArray().add(new JsonObject().put("filters", new JsonArray()
-              .add(new JsonObject().put("name", "envoy.filters.network.http_connection_manager")
-                  .put("typed_config", hcm)))));
+          .put(
+              "filter_chains",
+              new JsonArray()
+                  .add(
+                      new JsonObject()
+                          .put(
+                              "filters",
+                              new JsonArray()
+                                  .add(
+                                      new JsonObject()
+                                          .put(
+                                              "name",
+                                              "envoy.filters.network.http_connection_manager")
+                                          .put("typed_config", hcm)))));
     }
   }
 
@@ -103,12 +155,20 @@ public final class EnvoyResources {
 
   static List<Cluster> clusters(Site site, RouteTable table) {
     Map<String, Cluster> byName = new LinkedHashMap<>();
-    byName.put(APP_CLUSTER, new Cluster(APP_CLUSTER, new SocketAddress(site.app().host(), site.app().port()),
-        site.connectTimeoutSeconds()));
+    byName.put(
+        APP_CLUSTER,
+        new Cluster(
+            APP_CLUSTER,
+            new SocketAddress(site.app().host(), site.app().port()),
+            site.connectTimeoutSeconds()));
     for (Route r : table.routes()) {
       String name = clusterName(r.target());
-      byName.putIfAbsent(name, new Cluster(name, new SocketAddress(r.target().host(), r.target().port()),
-          site.connectTimeoutSeconds()));
+      byName.putIfAbsent(
+          name,
+          new Cluster(
+              name,
+              new SocketAddress(r.target().host(), r.target().port()),
+              site.connectTimeoutSeconds()));
     }
     return new ArrayList<>(byName.values());
   }
@@ -120,10 +180,16 @@ public final class EnvoyResources {
       for (Matcher m : r.matchers()) {
         headers.add(new HeaderMatch(m.header(), m.regex()));
       }
-      routes.add(new RouteEntry("intercept-" + r.name(), headers, clusterName(r.target()), site.routeTimeoutSeconds()));
+      routes.add(
+          new RouteEntry(
+              "intercept-" + r.name(),
+              headers,
+              clusterName(r.target()),
+              site.routeTimeoutSeconds()));
     }
     routes.add(new RouteEntry("app", List.of(), APP_CLUSTER, site.routeTimeoutSeconds()));
-    return new Listener("intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes);
+    return new Listener(
+        "intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes);
   }
 
   /** lds.yaml's content: a DiscoveryResponse holding the listener. */
@@ -149,12 +215,29 @@ public final class EnvoyResources {
     JsonObject watched = new JsonObject().put("path", dir);
     return new JsonObject()
         .put("node", new JsonObject().put("id", nodeId).put("cluster", cluster))
-        .put("admin", new JsonObject().put("address", new SocketAddress("127.0.0.1", adminPort).toJson()))
-        .put("dynamic_resources", new JsonObject()
-            .put("lds_config", new JsonObject().put("resource_api_version", "V3")
-                .put("path_config_source", new JsonObject().put("path", dir + "/lds.yaml").put("watched_directory", watched)))
-            .put("cds_config", new JsonObject().put("resource_api_version", "V3")
-                .put("path_config_source", new JsonObject().put("path", dir + "/cds.yaml")
-                    .put("watched_directory", watched.copy()))));
+        .put(
+            "admin",
+            new JsonObject().put("address", new SocketAddress("127.0.0.1", adminPort).toJson()))
+        .put(
+            "dynamic_resources",
+            new JsonObject()
+                .put(
+                    "lds_config",
+                    new JsonObject()
+                        .put("resource_api_version", "V3")
+                        .put(
+                            "path_config_source",
+                            new JsonObject()
+                                .put("path", dir + "/lds.yaml")
+                                .put("watched_directory", watched)))
+                .put(
+                    "cds_config",
+                    new JsonObject()
+                        .put("resource_api_version", "V3")
+                        .put(
+                            "path_config_source",
+                            new JsonObject()
+                                .put("path", dir + "/cds.yaml")
+                                .put("watched_directory", watched.copy()))));
   }
 }

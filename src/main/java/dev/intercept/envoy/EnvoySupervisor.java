@@ -20,9 +20,10 @@ public class EnvoySupervisor extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
-      envoy.close();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          envoy.close();
+          return null;
+        });
   }
 }

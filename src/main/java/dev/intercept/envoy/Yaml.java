@@ -10,8 +10,7 @@ import org.yaml.snakeyaml.DumperOptions;
 
 /** Renders the JSON model as block YAML (SnakeYAML), the format Envoy's .yaml files are read in. */
 final class Yaml {
-  private Yaml() {
-  }
+  private Yaml() {}
 
   static String render(JsonObject json) {
     DumperOptions o = new DumperOptions();

@@ -9,8 +9,18 @@ import java.util.List;
  * holds its SSH tunnel, null while no tunnel is up, and {@code tunnelReplica} that replica's id;
  * {@code seq} orders intercepts by creation.
  */
-public record Intercept(String app, String name, List<Matcher> matchers, int port, HostPort tunnel,
-    String tunnelReplica, String owner, String publicKey, long seq, long createdAt, long expiresAt) {
+public record Intercept(
+    String app,
+    String name,
+    List<Matcher> matchers,
+    int port,
+    HostPort tunnel,
+    String tunnelReplica,
+    String owner,
+    String publicKey,
+    long seq,
+    long createdAt,
+    long expiresAt) {
 
   public String key() {
     return key(app, name);
@@ -30,12 +40,23 @@ public record Intercept(String app, String name, List<Matcher> matchers, int por
   }
 
   public Intercept withTunnel(HostPort t, String replica) {
-    return new Intercept(app, name, matchers, port, t, t == null ? null : replica, owner, publicKey, seq, createdAt,
+    return new Intercept(
+        app,
+        name,
+        matchers,
+        port,
+        t,
+        t == null ? null : replica,
+        owner,
+        publicKey,
+        seq,
+        createdAt,
         expiresAt);
   }
 
   public Intercept withExpiresAt(long t) {
-    return new Intercept(app, name, matchers, port, tunnel, tunnelReplica, owner, publicKey, seq, createdAt, t);
+    return new Intercept(
+        app, name, matchers, port, tunnel, tunnelReplica, owner, publicKey, seq, createdAt, t);
   }
 
   public static JsonArray matchersJson(List<Matcher> matchers) {
@@ -63,10 +84,17 @@ public record Intercept(String app, String name, List<Matcher> matchers, int por
   }
 
   public static Intercept fromJson(JsonObject j) {
-    return new Intercept(j.getString("app"), j.getString("name"),
+    return new Intercept(
+        j.getString("app"),
+        j.getString("name"),
         j.getJsonArray("matchers").stream().map(Matcher::fromJson).toList(),
-        j.getInteger("port"), HostPort.fromJson(j.getJsonObject("tunnel")),
-        j.getJsonObject("tunnel") == null ? null : j.getJsonObject("tunnel").getString("replica"), j.getString("owner"),
-        j.getString("publicKey"), j.getLong("seq", 0L), j.getLong("createdAt"), j.getLong("expiresAt"));
+        j.getInteger("port"),
+        HostPort.fromJson(j.getJsonObject("tunnel")),
+        j.getJsonObject("tunnel") == null ? null : j.getJsonObject("tunnel").getString("replica"),
+        j.getString("owner"),
+        j.getString("publicKey"),
+        j.getLong("seq", 0L),
+        j.getLong("createdAt"),
+        j.getLong("expiresAt"));
   }
 }

@@ -21,14 +21,16 @@ public record InterceptRequest(List<Matcher> matchers, String publicKey, String 
     }
     for (String f : json.fieldNames()) {
       if (!FIELDS.contains(f)) {
-        throw new InvalidInputException("unknown field '" + f + "' (expected matchers, publicKey, owner)");
+        throw new InvalidInputException(
+            "unknown field '" + f + "' (expected matchers, publicKey, owner)");
       }
     }
     if (!(json.getValue("matchers") instanceof JsonArray array)) {
       throw new InvalidInputException("'matchers' must be a list of {\"header\", \"regex\"}");
     }
     if (array.isEmpty()) {
-      throw new InvalidInputException("'matchers' is empty: an intercept needs at least one header match");
+      throw new InvalidInputException(
+          "'matchers' is empty: an intercept needs at least one header match");
     }
     if (array.size() > MAX_MATCHERS) {
       throw new InvalidInputException("at most " + MAX_MATCHERS + " matchers per intercept");
@@ -46,7 +48,9 @@ public record InterceptRequest(List<Matcher> matchers, String publicKey, String 
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("matchers", Intercept.matchersJson(matchers)).put("publicKey", publicKey)
+    return new JsonObject()
+        .put("matchers", Intercept.matchersJson(matchers))
+        .put("publicKey", publicKey)
         .put("owner", owner);
   }
 }

@@ -7,12 +7,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One header condition of an intercept: the header's value must fully match the RE2 regex.
- * Header names are stored lower-cased; pseudo-headers follow Envoy.
+ * One header condition of an intercept: the header's value must fully match the RE2 regex. Header
+ * names are stored lower-cased; pseudo-headers follow Envoy.
  */
 public record Matcher(String header, String regex) {
 
-  public static final Set<String> PSEUDO_HEADERS = Set.of(":path", ":method", ":authority", ":scheme");
+  public static final Set<String> PSEUDO_HEADERS =
+      Set.of(":path", ":method", ":authority", ":scheme");
   private static final int MAX_REGEX_LENGTH = 1024;
 
   /** Validates and normalises; throws {@link InvalidInputException} with a reason. */
@@ -23,7 +24,10 @@ public record Matcher(String header, String regex) {
     String name = header.toLowerCase(Locale.ROOT);
     if (name.startsWith(":")) {
       if (!PSEUDO_HEADERS.contains(name)) {
-        throw new InvalidInputException("unknown pseudo-header '" + header + "' (supported: :path, :method, :authority, :scheme)");
+        throw new InvalidInputException(
+            "unknown pseudo-header '"
+                + header
+                + "' (supported: :path, :method, :authority, :scheme)");
       }
     } else if (!isToken(name)) {
       throw new InvalidInputException("'" + header + "' is not a valid HTTP header name");
@@ -43,9 +47,15 @@ public record Matcher(String header, String regex) {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new InvalidInputException("invalid RE2 regex '" + regex + "': " + e.getDescription()
-          + (e.getDescription().contains("invalid or unsupported Perl syntax") || e.getDescription().contains("escape")
-              ? " (RE2 has no backreferences or lookaround)" : ""));
+      throw new InvalidInputException(
+          "invalid RE2 regex '"
+              + regex
+              + "': "
+              + e.getDescription()
+              + (e.getDescription().contains("invalid or unsupported Perl syntax")
+                      || e.getDescription().contains("escape")
+                  ? " (RE2 has no backreferences or lookaround)"
+                  : ""));
     }
   }
 
@@ -55,8 +65,11 @@ public record Matcher(String header, String regex) {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!ok) {
         return false;
       }
@@ -70,7 +83,8 @@ public record Matcher(String header, String regex) {
 
   public static Matcher fromJson(Object o) {
     if (!(o instanceof JsonObject json)) {
-      throw new InvalidInputException("each matcher must be an object {\"header\": ..., \"regex\": ...}");
+      throw new InvalidInputException(
+          "each matcher must be an object {\"header\": ..., \"regex\": ...}");
     }
     for (String field : json.fieldNames()) {
       if (!field.equals("header") && !field.equals("regex")) {

@@ -6,16 +6,18 @@ import java.util.regex.Pattern;
 public final class Names {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-  private Names() {
-  }
+  private Names() {}
 
   public static String check(String what, String value) {
     if (value == null || value.isEmpty()) {
       throw new InvalidInputException(what + " is missing");
     }
     if (value.length() > 63 || !LABEL.matcher(value).matches()) {
-      throw new InvalidInputException(what + " '" + value
-          + "' must be at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
+      throw new InvalidInputException(
+          what
+              + " '"
+              + value
+              + "' must be at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
     }
     return value;
   }

@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An app's routes (DESIGN.md "Route table"): intercepts whose tunnel is up, in creation order;
- * the catch-all to the app is implicit and always last.
+ * An app's routes (DESIGN.md "Route table"): intercepts whose tunnel is up, in creation order; the
+ * catch-all to the app is implicit and always last.
  */
 public record RouteTable(String app, long version, List<Route> routes) {
 
@@ -17,11 +17,12 @@ public record RouteTable(String app, long version, List<Route> routes) {
 
   /** Builds the table from an app's intercepts: tunnel down means left out (fail open). */
   public static RouteTable of(String app, long version, List<Intercept> intercepts) {
-    List<Route> routes = intercepts.stream()
-        .filter(i -> i.app().equals(app) && i.tunnel() != null)
-        .sorted(Comparator.comparingLong(Intercept::seq))
-        .map(i -> new Route(i.name(), i.matchers(), i.tunnel()))
-        .toList();
+    List<Route> routes =
+        intercepts.stream()
+            .filter(i -> i.app().equals(app) && i.tunnel() != null)
+            .sorted(Comparator.comparingLong(Intercept::seq))
+            .map(i -> new Route(i.name(), i.matchers(), i.tunnel()))
+            .toList();
     return new RouteTable(app, version, routes);
   }
 
@@ -32,7 +33,9 @@ public record RouteTable(String app, long version, List<Route> routes) {
   }
 
   public static RouteTable fromJson(JsonObject j) {
-    return new RouteTable(j.getString("app"), j.getLong("version"),
+    return new RouteTable(
+        j.getString("app"),
+        j.getLong("version"),
         j.getJsonArray("routes").stream().map(o -> Route.fromJson((JsonObject) o)).toList());
   }
 }

@@ -3,8 +3,8 @@ package dev.intercept.proxy;
 import dev.intercept.protocol.Intercept;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import java.util.List;
 import io.vertx.core.VerticleBase;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +31,23 @@ class LeaseReaper extends VerticleBase {
     }
     running = true;
     // one replica per tick does the work: whoever holds the reaper lock; the others skip
-    vertx.sharedData().getLockWithTimeout("lease.reaper", 10).onComplete(lock -> {
-      if (lock.failed()) {
-        running = false;
-        return;
-      }
-      registry.reapExpired().onComplete(ar -> {
-        lock.result().release();
-        reported(ar);
-      });
-    });
+    vertx
+        .sharedData()
+        .getLockWithTimeout("lease.reaper", 10)
+        .onComplete(
+            lock -> {
+              if (lock.failed()) {
+                running = false;
+                return;
+              }
+              registry
+                  .reapExpired()
+                  .onComplete(
+                      ar -> {
+                        lock.result().release();
+                        reported(ar);
+                      });
+            });
   }
 
   private void reported(AsyncResult<List<Intercept>> ar) {
@@ -48,7 +55,11 @@ class LeaseReaper extends VerticleBase {
     if (ar.failed()) {
       LOG.warn("lease check failed: {}", ar.cause().getMessage());
     } else {
-      ar.result().forEach(i -> LOG.info("lease of intercept {} lapsed: removed, port {} free", i.key(), i.port()));
+      ar.result()
+          .forEach(
+              i ->
+                  LOG.info(
+                      "lease of intercept {} lapsed: removed, port {} free", i.key(), i.port()));
     }
   }
 }

@@ -37,12 +37,19 @@ public final class ProxyCluster {
 
   public static Future<ProxyCluster> start(ProxySettings.Cluster c, VertxOptions options) {
     if (!c.enabled()) {
-      return Future.succeededFuture(new ProxyCluster(Vertx.vertx(options), null, UUID.randomUUID().toString()));
+      return Future.succeededFuture(
+          new ProxyCluster(Vertx.vertx(options), null, UUID.randomUUID().toString()));
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
-    options.setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())
-        .setClusterPublicHost(c.host()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    options.setEventBusOptions(
+        new EventBusOptions()
+            .setHost(c.host())
+            .setPort(c.eventBusPort())
+            .setClusterPublicHost(c.host()));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
         .map(v -> new ProxyCluster(v, manager, manager.getNodeId()));
   }
 
@@ -88,7 +95,8 @@ public final class ProxyCluster {
 
   /** Ready: single, or a live member of the cluster. */
   public boolean ready() {
-    return manager == null || (manager.isActive() && manager.getHazelcastInstance().getLifecycleService().isRunning());
+    return manager == null
+        || (manager.isActive() && manager.getHazelcastInstance().getLifecycleService().isRunning());
   }
 
   public int members() {
@@ -100,15 +108,18 @@ public final class ProxyCluster {
     if (manager == null) {
       return;
     }
-    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent e) {
-      }
+    manager
+        .getHazelcastInstance()
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent e) {}
 
-      @Override
-      public void memberRemoved(MembershipEvent e) {
-        gone.accept(e.getMember().getUuid().toString());
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent e) {
+                gone.accept(e.getMember().getUuid().toString());
+              }
+            });
   }
 }

@@ -17,8 +17,14 @@ public final class ProxyRole {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyRole.class);
 
   /** A started proxy: where it listens, and how to stop it. */
-  public record Running(ProxyCluster cluster, TunnelServer ssh, ApiServer api, int apiPort, int sshPort,
-      ProxySettings settings) implements RoleHandle {
+  public record Running(
+      ProxyCluster cluster,
+      TunnelServer ssh,
+      ApiServer api,
+      int apiPort,
+      int sshPort,
+      ProxySettings settings)
+      implements RoleHandle {
     /** Long-polls held open right now. */
     public int waitingPolls() {
       return api.waitingPolls();
@@ -37,21 +43,23 @@ public final class ProxyRole {
       Vertx vertx = cluster.vertx();
       // off Vert.x's threads: closing Vert.x from its own event loop would wait on itself
       io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      Thread t = new Thread(() -> {
-        try {
-          ssh.close();
-        } catch (Exception e) {
-          LOG.warn("closing the SSH server: {}", e.toString());
-        }
-        vertx.close().onComplete(done);
-      }, "proxy-stop");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  ssh.close();
+                } catch (Exception e) {
+                  LOG.warn("closing the SSH server: {}", e.toString());
+                }
+                vertx.close().onComplete(done);
+              },
+              "proxy-stop");
       t.start();
       return done.future();
     }
   }
 
-  private ProxyRole() {
-  }
+  private ProxyRole() {}
 
   /**
    * Starts the proxy. Single: on {@code vertx}. Clustered: {@code vertx} (which loaded the config)
@@ -63,54 +71,114 @@ public final class ProxyRole {
       return start(ProxyCluster.single(vertx), config, s);
     }
     long t0 = System.nanoTime();
-    return vertx.close()
+    return vertx
+        .close()
         .compose(v -> ProxyCluster.start(s.cluster(), new VertxOptions()))
-        .compose(cluster -> {
-          LOG.info("joined the cluster as replica {} in {} ms: {} member(s)", cluster.replicaId(),
-              (System.nanoTime() - t0) / 1_000_000, cluster.members());
-          return start(cluster, config, s);
-        });
+        .compose(
+            cluster -> {
+              LOG.info(
+                  "joined the cluster as replica {} in {} ms: {} member(s)",
+                  cluster.replicaId(),
+                  (System.nanoTime() - t0) / 1_000_000,
+                  cluster.members());
+              return start(cluster, config, s);
+            });
   }
 
   private static Future<Running> start(ProxyCluster cluster, Config config, ProxySettings s) {
     Vertx vertx = cluster.vertx();
-    InterceptRegistry registry = new InterceptRegistry(vertx, s.forwardPorts(), s.leaseSeconds() * 1000L,
-        System::currentTimeMillis, cluster.replicaId());
+    InterceptRegistry registry =
+        new InterceptRegistry(
+            vertx,
+            s.forwardPorts(),
+            s.leaseSeconds() * 1000L,
+            System::currentTimeMillis,
+            cluster.replicaId());
     var context = vertx.getOrCreateContext();
-    TunnelServer ssh = new TunnelServer(new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
-        new TunnelServer.Settings(s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
-    cluster.onReplicaGone(gone -> context.runOnContext(v -> registry.tunnelsLost(gone).onComplete(ar -> {
-      if (ar.succeeded() && !ar.result().isEmpty()) {
-        LOG.warn("replica {} left the cluster: tunnels of {} marked down (their traffic goes to the pods)", gone,
-            ar.result().stream().map(i -> i.key()).toList());
-      } else if (ar.failed()) {
-        LOG.warn("replica {} left the cluster; marking its tunnels down failed: {}", gone, ar.cause().toString());
-      }
-    })));
-    return vertx.executeBlocking(() -> {
-      ssh.start();
-      return ssh.hostKey();
-    }).compose(hostKey -> {
-      vertx.eventBus().<JsonObject>consumer(BusAddresses.INTERCEPT_REMOVED, m -> vertx.executeBlocking(() -> {
-        ssh.closeSessions(m.body().getString("app"), m.body().getString("name"));
-        return null;
-      }));
-      int sshPort = s.publicSshPort() > 0 ? s.publicSshPort() : ssh.port();
-      ApiServer api = new ApiServer(s, registry, new ApiServer.SshEndpoint(s.publicSshHost(), sshPort, hostKey),
-          cluster::ready);
-      return vertx.deployVerticle(api)
-          .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
-          .map(id -> {
-            System.out.println("intercept proxy: listening api=" + s.listenHost() + ":" + api.actualPort()
-                + " ssh=" + s.listenHost() + ":" + ssh.port() + " forward-ports=" + ranges(s.forwardPorts())
-                + "@" + s.forwardBindHost() + " advertise=" + s.advertiseHost()
-                + (cluster.clustered() ? " cluster=" + s.cluster().host() + " replica=" + cluster.replicaId()
-                    + " members=" + cluster.members() : ""));
-            System.out.println("intercept proxy: config " + config.describe());
-            LOG.info("SSH host key {}", hostKey);
-            return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
-          });
-    });
+    TunnelServer ssh =
+        new TunnelServer(
+            new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
+            new TunnelServer.Settings(
+                s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
+    cluster.onReplicaGone(
+        gone ->
+            context.runOnContext(
+                v ->
+                    registry
+                        .tunnelsLost(gone)
+                        .onComplete(
+                            ar -> {
+                              if (ar.succeeded() && !ar.result().isEmpty()) {
+                                LOG.warn(
+                                    "replica {} left the cluster: tunnels of {} marked down (their traffic goes to the pods)",
+                                    gone,
+                                    ar.result().stream().map(i -> i.key()).toList());
+                              } else if (ar.failed()) {
+                                LOG.warn(
+                                    "replica {} left the cluster; marking its tunnels down failed: {}",
+                                    gone,
+                                    ar.cause().toString());
+                              }
+                            })));
+    return vertx
+        .executeBlocking(
+            () -> {
+              ssh.start();
+              return ssh.hostKey();
+            })
+        .compose(
+            hostKey -> {
+              vertx
+                  .eventBus()
+                  .<JsonObject>consumer(
+                      BusAddresses.INTERCEPT_REMOVED,
+                      m ->
+                          vertx.executeBlocking(
+                              () -> {
+                                ssh.closeSessions(
+                                    m.body().getString("app"), m.body().getString("name"));
+                                return null;
+                              }));
+              int sshPort = s.publicSshPort() > 0 ? s.publicSshPort() : ssh.port();
+              ApiServer api =
+                  new ApiServer(
+                      s,
+                      registry,
+                      new ApiServer.SshEndpoint(s.publicSshHost(), sshPort, hostKey),
+                      cluster::ready);
+              return vertx
+                  .deployVerticle(api)
+                  .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
+                  .map(
+                      id -> {
+                        System.out.println(
+                            "intercept proxy: listening api="
+                                + s.listenHost()
+                                + ":"
+                                + api.actualPort()
+                                + " ssh="
+                                + s.listenHost()
+                                + ":"
+                                + ssh.port()
+                                + " forward-ports="
+                                + ranges(s.forwardPorts())
+                                + "@"
+                                + s.forwardBindHost()
+                                + " advertise="
+                                + s.advertiseHost()
+                                + (cluster.clustered()
+                                    ? " cluster="
+                                        + s.cluster().host()
+                                        + " replica="
+                                        + cluster.replicaId()
+                                        + " members="
+                                        + cluster.members()
+                                    : ""));
+                        System.out.println("intercept proxy: config " + config.describe());
+                        LOG.info("SSH host key {}", hostKey);
+                        return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
+                      });
+            });
   }
 
   static String ranges(List<Integer> ports) {

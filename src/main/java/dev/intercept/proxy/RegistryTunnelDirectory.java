@@ -40,13 +40,17 @@ class RegistryTunnelDirectory implements TunnelDirectory {
 
   private <T> CompletionStage<T> onContext(Supplier<Future<T>> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> call.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            call.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        result.complete(ar.result());
+                      } else {
+                        result.completeExceptionally(ar.cause());
+                      }
+                    }));
     return result;
   }
 }

@@ -28,7 +28,10 @@ class RoutePolls {
     this.registry = registry;
     this.maxWaiters = maxWaiters;
     this.maxWaitSeconds = maxWaitSeconds;
-    vertx.eventBus().<JsonObject>consumer(BusAddresses.INTERCEPTS_CHANGED, m -> wake(m.body().getString("app")));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            BusAddresses.INTERCEPTS_CHANGED, m -> wake(m.body().getString("app")));
   }
 
   private final class Waiter {
@@ -46,18 +49,25 @@ class RoutePolls {
 
   void handle(RoutingContext ctx, String app, long since, int waitSeconds) {
     int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
-    registry.sidecarSeen(app).compose(v -> registry.routes(app)).onComplete(ar -> {
-      if (ar.failed()) {
-        ApiServer.fail(ctx, ar.cause());
-      } else if (ar.result().version() != since || wait == 0) {
-        ApiServer.json(ctx, 200, ar.result().toJson());
-      } else if (count >= maxWaiters) {
-        ctx.response().putHeader("Retry-After", "1");
-        ApiServer.error(ctx, 503, "too many sidecars waiting on this proxy (" + maxWaiters + "); retry");
-      } else {
-        park(new Waiter(ctx, app, since), wait);
-      }
-    });
+    registry
+        .sidecarSeen(app)
+        .compose(v -> registry.routes(app))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ApiServer.fail(ctx, ar.cause());
+              } else if (ar.result().version() != since || wait == 0) {
+                ApiServer.json(ctx, 200, ar.result().toJson());
+              } else if (count >= maxWaiters) {
+                ctx.response().putHeader("Retry-After", "1");
+                ApiServer.error(
+                    ctx,
+                    503,
+                    "too many sidecars waiting on this proxy (" + maxWaiters + "); retry");
+              } else {
+                park(new Waiter(ctx, app, since), wait);
+              }
+            });
   }
 
   private void park(Waiter w, int waitSeconds) {
@@ -92,16 +102,19 @@ class RoutePolls {
     if (!remove(w)) {
       return;
     }
-    registry.routes(w.app).onComplete(ar -> {
-      if (w.ctx.response().ended() || w.ctx.response().closed()) {
-        return;
-      }
-      if (ar.failed()) {
-        ApiServer.fail(w.ctx, ar.cause());
-      } else {
-        ApiServer.json(w.ctx, 200, ar.result().toJson());
-      }
-    });
+    registry
+        .routes(w.app)
+        .onComplete(
+            ar -> {
+              if (w.ctx.response().ended() || w.ctx.response().closed()) {
+                return;
+              }
+              if (ar.failed()) {
+                ApiServer.fail(w.ctx, ar.cause());
+              } else {
+                ApiServer.json(w.ctx, 200, ar.result().toJson());
+              }
+            });
   }
 
   int waiting() {

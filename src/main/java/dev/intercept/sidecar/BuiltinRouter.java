@@ -8,8 +8,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built-in data plane: a reverse proxy (vertx-http-proxy) that sends each request to the first
- * matching intercept's tunnel, else to the app. The compiled table is swapped atomically on
- * {@link BusAddresses#ROUTES_UPDATED}; bodies stream both ways; upstream connections are pooled
- * and kept alive. Adds the headers Envoy adds.
+ * matching intercept's tunnel, else to the app. The compiled table is swapped atomically on {@link
+ * BusAddresses#ROUTES_UPDATED}; bodies stream both ways; upstream connections are pooled and kept
+ * alive. Adds the headers Envoy adds.
  */
 public class BuiltinRouter extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuiltinRouter.class);
@@ -45,14 +45,15 @@ public class BuiltinRouter extends VerticleBase {
   }
 
   /**
-   * Upstream connections to each intercept's tunnel, by route name and target: when a route
-   * leaves the table its pooled connections are closed, so a later intercept given the same port
-   * never inherits a connection of the tunnel that went away.
+   * Upstream connections to each intercept's tunnel, by route name and target: when a route leaves
+   * the table its pooled connections are closed, so a later intercept given the same port never
+   * inherits a connection of the tunnel that went away.
    */
   private final java.util.Map<String, HttpClient> tunnelClients = new java.util.HashMap<>();
 
   private HttpClient newClient() {
-    return vertx.createHttpClient(new HttpClientOptions()
+    return vertx.createHttpClient(
+        new HttpClientOptions()
             .setKeepAlive(true)
             .setConnectTimeout(5_000)
             .setDecompressionSupported(false),
@@ -64,8 +65,10 @@ public class BuiltinRouter extends VerticleBase {
     HttpProxy proxy = HttpProxy.reverseProxy(newClient());
     proxy.addInterceptor(new EnvoyBehaviour());
     proxy.origin(this::originRequest);
-    vertx.eventBus().<JsonObject>localConsumer(BusAddresses.ROUTES_UPDATED,
-        m -> swap(RouteTable.fromJson(m.body())));
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            BusAddresses.ROUTES_UPDATED, m -> swap(RouteTable.fromJson(m.body())));
     server = vertx.createHttpServer().requestHandler(proxy);
     return server.listen(settings.listenPort(), settings.listenHost());
   }
@@ -84,16 +87,25 @@ public class BuiltinRouter extends VerticleBase {
     selector = new RouteSelector(table);
     java.util.Set<String> live = new java.util.HashSet<>();
     table.routes().forEach(r -> live.add(clientKey(r.name(), r.target())));
-    tunnelClients.entrySet().removeIf(e -> {
-      if (!live.contains(e.getKey())) {
-        e.getValue().close();
-        return true;
-      }
-      return false;
-    });
-    LOG.info("route table for {} is now version {}: {}", table.app(), table.version(),
-        table.routes().isEmpty() ? "all traffic to the app"
-            : table.routes().stream().map(r -> r.name() + " " + r.matchers() + " -> " + r.target()).toList());
+    tunnelClients
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!live.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+              }
+              return false;
+            });
+    LOG.info(
+        "route table for {} is now version {}: {}",
+        table.app(),
+        table.version(),
+        table.routes().isEmpty()
+            ? "all traffic to the app"
+            : table.routes().stream()
+                .map(r -> r.name() + " " + r.matchers() + " -> " + r.target())
+                .toList());
   }
 
   private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
@@ -104,27 +116,37 @@ public class BuiltinRouter extends VerticleBase {
     if (target == null) {
       return request(ctx, settings.appHost(), settings.appPort());
     }
-    HttpClient tunnel = tunnelClients.computeIfAbsent(clientKey(route.name(), target), k -> newClient());
-    // a tunnel that just went away refuses the connection before any byte is sent: fail open to the app
-    return request(tunnel, target.host(), target.port()).recover(e -> {
-      LOG.debug("intercept target {} unreachable ({}): request goes to the app", target, e.getMessage());
-      return request(ctx, settings.appHost(), settings.appPort());
-    });
+    HttpClient tunnel =
+        tunnelClients.computeIfAbsent(clientKey(route.name(), target), k -> newClient());
+    // a tunnel that just went away refuses the connection before any byte is sent: fail open to the
+    // app
+    return request(tunnel, target.host(), target.port())
+        .recover(
+            e -> {
+              LOG.debug(
+                  "intercept target {} unreachable ({}): request goes to the app",
+                  target,
+                  e.getMessage());
+              return request(ctx, settings.appHost(), settings.appPort());
+            });
   }
 
   private static String clientKey(String route, HostPort target) {
     return route + "@" + target;
   }
 
-  private Future<io.vertx.core.http.HttpClientRequest> request(ProxyContext ctx, String host, int port) {
+  private Future<io.vertx.core.http.HttpClientRequest> request(
+      ProxyContext ctx, String host, int port) {
     return request(ctx.client(), host, port);
   }
 
-  private Future<io.vertx.core.http.HttpClientRequest> request(HttpClient client, String host, int port) {
-    return client.request(new RequestOptions()
-        .setHost(host)
-        .setPort(port)
-        .setIdleTimeout(settings.routeTimeoutSeconds() * 1000L));
+  private Future<io.vertx.core.http.HttpClientRequest> request(
+      HttpClient client, String host, int port) {
+    return client.request(
+        new RequestOptions()
+            .setHost(host)
+            .setPort(port)
+            .setIdleTimeout(settings.routeTimeoutSeconds() * 1000L));
   }
 
   /** Request values as Envoy matches them: pseudo-headers, then headers joined with ','. */
@@ -137,15 +159,19 @@ public class BuiltinRouter extends VerticleBase {
         return pr.getMethod().name();
       case ":scheme":
         return in.isSSL() ? "https" : "http";
-      case ":authority": {
-        String h = in.getHeader("host");
-        HostAndPort a = in.authority();
-        return h != null ? h : a == null ? null : a.port() < 0 ? a.host() : a.host() + ":" + a.port();
-      }
-      default: {
-        List<String> all = pr.headers().getAll(name);
-        return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(",", all);
-      }
+      case ":authority":
+        {
+          String h = in.getHeader("host");
+          HostAndPort a = in.authority();
+          return h != null
+              ? h
+              : a == null ? null : a.port() < 0 ? a.host() : a.host() + ":" + a.port();
+        }
+      default:
+        {
+          List<String> all = pr.headers().getAll(name);
+          return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(",", all);
+        }
     }
   }
 
@@ -175,55 +201,83 @@ public class BuiltinRouter extends VerticleBase {
       }
       h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
       MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(h);
-      return ctx.sendRequest().recover(e -> {
-        if (ctx.get(TARGET, HostPort.class) != null && retriable(pr) && !timedOut(e)) {
-          LOG.debug("tunnel {} failed before answering ({}): retrying on the app", ctx.get(TARGET, HostPort.class),
-              e.getMessage());
-          return onApp(ctx, sent).recover(e2 -> Future.succeededFuture(envoyError(ctx, e2)));
-        }
-        return Future.succeededFuture(envoyError(ctx, e));
-      });
+      return ctx.sendRequest()
+          .recover(
+              e -> {
+                if (ctx.get(TARGET, HostPort.class) != null && retriable(pr) && !timedOut(e)) {
+                  LOG.debug(
+                      "tunnel {} failed before answering ({}): retrying on the app",
+                      ctx.get(TARGET, HostPort.class),
+                      e.getMessage());
+                  return onApp(ctx, sent)
+                      .recover(e2 -> Future.succeededFuture(envoyError(ctx, e2)));
+                }
+                return Future.succeededFuture(envoyError(ctx, e));
+              });
     }
 
     private boolean retriable(ProxyRequest pr) {
       HttpServerRequest in = pr.proxiedRequest();
-      boolean idempotent = in.method() == HttpMethod.GET || in.method() == HttpMethod.HEAD
-          || in.method() == HttpMethod.OPTIONS;
+      boolean idempotent =
+          in.method() == HttpMethod.GET
+              || in.method() == HttpMethod.HEAD
+              || in.method() == HttpMethod.OPTIONS;
       String len = in.getHeader("content-length");
-      return idempotent && (len == null || len.equals("0")) && in.getHeader("transfer-encoding") == null;
+      return idempotent
+          && (len == null || len.equals("0"))
+          && in.getHeader("transfer-encoding") == null;
     }
 
     private Future<ProxyResponse> onApp(ProxyContext ctx, MultiMap headers) {
       ProxyRequest pr = ctx.request();
-      return request(ctx, settings.appHost(), settings.appPort()).compose(req -> {
-        req.setMethod(pr.getMethod()).setURI(pr.getURI());
-        headers.forEach(e -> {
-          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)) && !e.getKey().equalsIgnoreCase("host")) {
-            req.headers().add(e.getKey(), e.getValue());
-          }
-        });
-        if (pr.proxiedRequest().authority() != null) {
-          req.authority(pr.proxiedRequest().authority());
-        }
-        return req.send();
-      }).map(resp -> {
-        ProxyResponse r = pr.response().setStatusCode(resp.statusCode());
-        r.headers().clear();
-        resp.headers().forEach(e -> {
-          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
-            r.headers().add(e.getKey(), e.getValue());
-          }
-        });
-        String len = resp.getHeader("content-length");
-        r.setBody(io.vertx.httpproxy.Body.body(resp, len == null ? -1 : Long.parseLong(len),
-            resp.getHeader("content-type")));
-        return r;
-      });
+      return request(ctx, settings.appHost(), settings.appPort())
+          .compose(
+              req -> {
+                req.setMethod(pr.getMethod()).setURI(pr.getURI());
+                headers.forEach(
+                    e -> {
+                      if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                          && !e.getKey().equalsIgnoreCase("host")) {
+                        req.headers().add(e.getKey(), e.getValue());
+                      }
+                    });
+                if (pr.proxiedRequest().authority() != null) {
+                  req.authority(pr.proxiedRequest().authority());
+                }
+                return req.send();
+              })
+          .map(
+              resp -> {
+                ProxyResponse r = pr.response().setStatusCode(resp.statusCode());
+                r.headers().clear();
+                resp.headers()
+                    .forEach(
+                        e -> {
+                          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                            r.headers().add(e.getKey(), e.getValue());
+                          }
+                        });
+                String len = resp.getHeader("content-length");
+                r.setBody(
+                    io.vertx.httpproxy.Body.body(
+                        resp,
+                        len == null ? -1 : Long.parseLong(len),
+                        resp.getHeader("content-type")));
+                return r;
+              });
     }
   }
 
-  private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("connection", "keep-alive",
-      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+  private static final java.util.Set<String> HOP_BY_HOP =
+      java.util.Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
 
   private static boolean timedOut(Throwable e) {
     return e instanceof java.util.concurrent.TimeoutException
@@ -233,11 +287,16 @@ public class BuiltinRouter extends VerticleBase {
   /** Envoy's answers when the upstream fails before its response headers. */
   private static ProxyResponse envoyError(ProxyContext ctx, Throwable e) {
     boolean timeout = timedOut(e);
-    String body = timeout ? "upstream request timeout" : "upstream connect error or disconnect/reset before headers";
+    String body =
+        timeout
+            ? "upstream request timeout"
+            : "upstream connect error or disconnect/reset before headers";
     ProxyResponse r = ctx.request().release().response();
     r.headers().clear();
     return r.setStatusCode(timeout ? 504 : 503)
-        .setBody(io.vertx.httpproxy.Body.body(io.vertx.core.buffer.Buffer.buffer(body),
-            io.vertx.httpproxy.MediaType.parse("text/plain")));
+        .setBody(
+            io.vertx.httpproxy.Body.body(
+                io.vertx.core.buffer.Buffer.buffer(body),
+                io.vertx.httpproxy.MediaType.parse("text/plain")));
   }
 }

@@ -12,8 +12,8 @@ import java.util.Locale;
 /**
  * A route table compiled for matching, immutable so the data plane can swap it atomically.
  * Semantics follow Envoy's route matching with {@code safe_regex} header matchers: first route
- * whose matchers all fully match wins; a header sent several times is matched as its values
- * joined with ','; an absent header matches nothing; names are case-insensitive.
+ * whose matchers all fully match wins; a header sent several times is matched as its values joined
+ * with ','; an absent header matches nothing; names are case-insensitive.
  */
 public final class RouteSelector {
   private final RouteTable table;
@@ -25,11 +25,9 @@ public final class RouteSelector {
     String value(String lowerCaseName);
   }
 
-  private record CompiledMatcher(String header, Pattern pattern) {
-  }
+  private record CompiledMatcher(String header, Pattern pattern) {}
 
-  private record CompiledRoute(Route route, List<CompiledMatcher> matchers) {
-  }
+  private record CompiledRoute(Route route, List<CompiledMatcher> matchers) {}
 
   public RouteSelector(RouteTable table) {
     this.table = table;
@@ -37,7 +35,8 @@ public final class RouteSelector {
     for (Route r : table.routes()) {
       List<CompiledMatcher> ms = new ArrayList<>();
       for (Matcher m : r.matchers()) {
-        ms.add(new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
+        ms.add(
+            new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
       }
       compiled.add(new CompiledRoute(r, List.copyOf(ms)));
     }

@@ -14,42 +14,79 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The sidecar role: a data plane (built-in router or Envoy), and the route watcher when APPNAME is set. */
+/**
+ * The sidecar role: a data plane (built-in router or Envoy), and the route watcher when APPNAME is
+ * set.
+ */
 public final class SidecarRole {
-  private SidecarRole() {
-  }
+  private SidecarRole() {}
 
   public static Future<RoleHandle> start(Vertx vertx, Config config) {
     SidecarSettings s = SidecarSettings.from(config);
     List<URI> urls = config.httpUrls(ConfigKey.PROXY_URL);
-    Future<String> plane = s.dataPlane() == SidecarSettings.DataPlane.ENVOY ? startEnvoy(vertx, s) : startBuiltin(vertx, s);
-    return plane.compose(listening -> {
-      System.out.println("intercept sidecar: listening " + listening + " app=" + s.appHost() + ":" + s.appPort()
-          + (s.intercepts() ? " APPNAME=" + s.appName() + " proxy=" + String.join(",", s.proxyUrls()) : ""));
-      System.out.println("intercept sidecar: config " + config.describe());
-      if (!s.intercepts()) {
-        System.out.println("intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
-        return Future.succeededFuture((RoleHandle) vertx::close);
-      }
-      return vertx.deployVerticle(new RouteWatcher(s, urls)).map(x -> (RoleHandle) vertx::close);
-    });
+    Future<String> plane =
+        s.dataPlane() == SidecarSettings.DataPlane.ENVOY
+            ? startEnvoy(vertx, s)
+            : startBuiltin(vertx, s);
+    return plane.compose(
+        listening -> {
+          System.out.println(
+              "intercept sidecar: listening "
+                  + listening
+                  + " app="
+                  + s.appHost()
+                  + ":"
+                  + s.appPort()
+                  + (s.intercepts()
+                      ? " APPNAME=" + s.appName() + " proxy=" + String.join(",", s.proxyUrls())
+                      : ""));
+          System.out.println("intercept sidecar: config " + config.describe());
+          if (!s.intercepts()) {
+            System.out.println(
+                "intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
+            return Future.succeededFuture((RoleHandle) vertx::close);
+          }
+          return vertx
+              .deployVerticle(new RouteWatcher(s, urls))
+              .map(x -> (RoleHandle) vertx::close);
+        });
   }
 
   private static Future<String> startBuiltin(Vertx vertx, SidecarSettings s) {
     BuiltinRouter router = new BuiltinRouter(s);
-    return vertx.deployVerticle(router)
+    return vertx
+        .deployVerticle(router)
         .map(id -> "http=" + s.listenHost() + ":" + router.actualPort() + " data-plane=builtin");
   }
 
   private static Future<String> startEnvoy(Vertx vertx, SidecarSettings s) {
-    EnvoyResources.Site site = new EnvoyResources.Site(s.listenHost(), s.listenPort(),
-        new HostPort(s.appHost(), s.appPort()), s.routeTimeoutSeconds(), s.requestTimeoutSeconds());
-    EnvoyConfigWriter writer = new EnvoyConfigWriter(Path.of(s.envoyConfigDir()), site, s.appName(), s.envoyAdminPort());
+    EnvoyResources.Site site =
+        new EnvoyResources.Site(
+            s.listenHost(),
+            s.listenPort(),
+            new HostPort(s.appHost(), s.appPort()),
+            s.routeTimeoutSeconds(),
+            s.requestTimeoutSeconds());
+    EnvoyConfigWriter writer =
+        new EnvoyConfigWriter(Path.of(s.envoyConfigDir()), site, s.appName(), s.envoyAdminPort());
     Path binary = EnvoyProcess.find(s.envoyBinary());
-    return vertx.deployVerticle(writer).compose(id -> binary == null ? Future.succeededFuture(id)
-        : vertx.deployVerticle(new EnvoySupervisor(binary, writer.bootstrap())))
-        .map(id -> "http=" + s.listenHost() + ":" + s.listenPort() + " data-plane=envoy config=" + s.envoyConfigDir()
-            + (binary == null ? " envoy=none (writing files only, for an Envoy in another container)"
-                : " envoy=" + binary + " admin=127.0.0.1:" + s.envoyAdminPort()));
+    return vertx
+        .deployVerticle(writer)
+        .compose(
+            id ->
+                binary == null
+                    ? Future.succeededFuture(id)
+                    : vertx.deployVerticle(new EnvoySupervisor(binary, writer.bootstrap())))
+        .map(
+            id ->
+                "http="
+                    + s.listenHost()
+                    + ":"
+                    + s.listenPort()
+                    + " data-plane=envoy config="
+                    + s.envoyConfigDir()
+                    + (binary == null
+                        ? " envoy=none (writing files only, for an Envoy in another container)"
+                        : " envoy=" + binary + " admin=127.0.0.1:" + s.envoyAdminPort()));
   }
 }

@@ -9,15 +9,16 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * The client side's forwarder, with one fix. SSHD's DefaultForwarder holds its monitor while it
- * waits for the reply to "tcpip-forward" and learns the local target only after the reply, but
- * the proxy may open a forwarded-tcpip channel as soon as it has bound the port (traffic already
- * routed there, e.g. after a replica failover). The channel's lookup then blocks on that monitor
- * on the session's I/O thread, so the reply behind it is never read: a deadlock until timeout.
- * Here the target is known before the request is sent and looked up without the monitor.
+ * waits for the reply to "tcpip-forward" and learns the local target only after the reply, but the
+ * proxy may open a forwarded-tcpip channel as soon as it has bound the port (traffic already routed
+ * there, e.g. after a replica failover). The channel's lookup then blocks on that monitor on the
+ * session's I/O thread, so the reply behind it is never read: a deadlock until timeout. Here the
+ * target is known before the request is sent and looked up without the monitor.
  */
 final class ClientForwarder extends DefaultForwarder {
   /** Where forwarded connections go now, if not the configured local port (see TunnelClient). */
-  static final org.apache.sshd.common.AttributeRepository.AttributeKey<java.util.function.Supplier<SshdSocketAddress>>
+  static final org.apache.sshd.common.AttributeRepository.AttributeKey<
+          java.util.function.Supplier<SshdSocketAddress>>
       LOCAL_TARGET = new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
   private final Map<Integer, SshdSocketAddress> early = new ConcurrentHashMap<>();
@@ -27,8 +28,8 @@ final class ClientForwarder extends DefaultForwarder {
   }
 
   @Override
-  public SshdSocketAddress startRemotePortForwarding(SshdSocketAddress remote, SshdSocketAddress local)
-      throws IOException {
+  public SshdSocketAddress startRemotePortForwarding(
+      SshdSocketAddress remote, SshdSocketAddress local) throws IOException {
     if (remote.getPort() > 0) {
       early.put(remote.getPort(), local);
     }

@@ -21,8 +21,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * a file that exists but cannot be read is an error, never silently replaced: clients pin the key.
  */
 final class HostKeyFile {
-  private HostKeyFile() {
-  }
+  private HostKeyFile() {}
 
   static KeyPair loadOrCreate(Path file) throws IOException {
     if (Files.exists(file)) {
@@ -31,13 +30,19 @@ final class HostKeyFile {
     KeyPair kp = TunnelKeys.generate();
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".hostkey", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            ".hostkey",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
-        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "intercept proxy host key", null, out);
+        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+            kp, "intercept proxy host key", null, out);
       }
-      // a link fails if the file appeared meanwhile (another replica on the same volume): its key wins
+      // a link fails if the file appeared meanwhile (another replica on the same volume): its key
+      // wins
       Files.createLink(file, tmp);
     } catch (FileAlreadyExistsException e) {
       // load the winner's key below
@@ -52,11 +57,15 @@ final class HostKeyFile {
   private static KeyPair load(Path file) throws IOException {
     Iterable<KeyPair> keys;
     try (InputStream in = Files.newInputStream(file)) {
-      keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in,
-          FilePasswordProvider.EMPTY);
+      keys =
+          SecurityUtils.loadKeyPairIdentities(
+              null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IOException("cannot read SSH host key file " + file + " (an unencrypted OpenSSH or PEM private key): "
-          + e.getMessage());
+      throw new IOException(
+          "cannot read SSH host key file "
+              + file
+              + " (an unencrypted OpenSSH or PEM private key): "
+              + e.getMessage());
     }
     Iterator<KeyPair> it = keys == null ? null : keys.iterator();
     if (it == null || !it.hasNext()) {

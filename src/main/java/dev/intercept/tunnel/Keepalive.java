@@ -5,9 +5,9 @@ import dev.intercept.config.ConfigKey;
 import java.time.Duration;
 
 /**
- * SSH keepalives, the same on both ends of a tunnel: a {@code keepalive@openssh.com} request
- * every {@code interval}; after {@code maxMissed} unanswered ones the peer is dead and the
- * session is closed (OpenSSH's ServerAliveInterval/ServerAliveCountMax).
+ * SSH keepalives, the same on both ends of a tunnel: a {@code keepalive@openssh.com} request every
+ * {@code interval}; after {@code maxMissed} unanswered ones the peer is dead and the session is
+ * closed (OpenSSH's ServerAliveInterval/ServerAliveCountMax).
  */
 public record Keepalive(Duration interval, int maxMissed) {
   public static final String REQUEST = "keepalive@openssh.com";
@@ -20,7 +20,8 @@ public record Keepalive(Duration interval, int maxMissed) {
 
   /** From the keys proxy and client share. */
   public static Keepalive from(Config c) {
-    return new Keepalive(Duration.ofSeconds(c.integer(ConfigKey.SSH_KEEPALIVE_SECONDS, 1, 3600)),
+    return new Keepalive(
+        Duration.ofSeconds(c.integer(ConfigKey.SSH_KEEPALIVE_SECONDS, 1, 3600)),
         c.integer(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, 1, 100));
   }
 

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server half of dead-peer detection (Apache SSHD has only the client half): asks every
- * session for a {@code keepalive@openssh.com} reply each interval and closes a session that left
- * {@code maxMissed} unanswered, so a laptop that vanished frees its forward port in seconds, not
- * after TCP's retransmission timeout. Any reply counts, failure included (OpenSSH answers so).
+ * The server half of dead-peer detection (Apache SSHD has only the client half): asks every session
+ * for a {@code keepalive@openssh.com} reply each interval and closes a session that left {@code
+ * maxMissed} unanswered, so a laptop that vanished frees its forward port in seconds, not after
+ * TCP's retransmission timeout. Any reply counts, failure included (OpenSSH answers so).
  */
 final class ServerKeepalive implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerKeepalive.class);
@@ -26,11 +26,13 @@ final class ServerKeepalive implements AutoCloseable {
 
   private final SshServer sshd;
   private final Keepalive keepalive;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "ssh-keepalive");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ssh-keepalive");
+            t.setDaemon(true);
+            return t;
+          });
 
   ServerKeepalive(SshServer sshd, Keepalive keepalive) {
     this.sshd = sshd;
@@ -51,16 +53,21 @@ final class ServerKeepalive implements AutoCloseable {
   }
 
   private void ping(AbstractSession session) {
-    AtomicInteger outstanding = session.computeAttributeIfAbsent(OUTSTANDING, k -> new AtomicInteger());
+    AtomicInteger outstanding =
+        session.computeAttributeIfAbsent(OUTSTANDING, k -> new AtomicInteger());
     if (outstanding.get() >= keepalive.maxMissed()) {
-      LOG.warn("closing SSH session of {}: {} keepalives unanswered in {} s, the peer is gone", session.getUsername(),
-          outstanding.get(), keepalive.interval().multipliedBy(outstanding.get()).toSeconds());
+      LOG.warn(
+          "closing SSH session of {}: {} keepalives unanswered in {} s, the peer is gone",
+          session.getUsername(),
+          outstanding.get(),
+          keepalive.interval().multipliedBy(outstanding.get()).toSeconds());
       session.close(true);
       return;
     }
     outstanding.incrementAndGet();
     try {
-      Buffer buf = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, Keepalive.REQUEST.length() + 8);
+      Buffer buf =
+          session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, Keepalive.REQUEST.length() + 8);
       buf.putString(Keepalive.REQUEST);
       buf.putBoolean(true);
       session.request(buf, Keepalive.REQUEST, (cmd, reply) -> outstanding.set(0));

@@ -16,23 +16,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's reverse tunnel: an SSH session to the proxy that forwards the intercept's port to
- * a local port. After the first success it keeps the tunnel up, reconnecting with backoff when
- * the session drops, until closed.
+ * The client's reverse tunnel: an SSH session to the proxy that forwards the intercept's port to a
+ * local port. After the first success it keeps the tunnel up, reconnecting with backoff when the
+ * session drops, until closed.
  */
 public class TunnelClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+
   /** Bound on waiting for the proxy to confirm it unbound the port before the session closes. */
   private static final Duration CANCEL_CONFIRM = Duration.ofSeconds(2);
+
   /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
+
   private static final long MAX_BACKOFF_MS = 5_000;
 
   /** Where and as whom to connect, and what to forward. */
-  public record Spec(String host, int sshPort, String user, String hostKey, int remotePort, String localHost,
-      int localPort) {
-  }
+  public record Spec(
+      String host,
+      int sshPort,
+      String user,
+      String hostKey,
+      int remotePort,
+      String localHost,
+      int localPort) {}
 
   /** Tunnel state changes, called on the tunnel's threads. */
   public interface Listener {
@@ -42,8 +50,13 @@ public class TunnelClient implements AutoCloseable {
   }
 
   private volatile Spec spec;
-  /** Where to connect next after the session dropped (argument: why the last attempt failed, or null). */
+
+  /**
+   * Where to connect next after the session dropped (argument: why the last attempt failed, or
+   * null).
+   */
   private volatile java.util.function.Function<Throwable, Spec> respec;
+
   private final KeyPair keys;
   private volatile PublicKey expectedHostKey;
   private final Listener listener;
@@ -63,54 +76,65 @@ public class TunnelClient implements AutoCloseable {
     SshClient client = SshClient.setUpDefaultClient();
     TunnelTransport.apply(client);
     CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
-    client.setForwardingFilter(new ForwardingFilter() {
-      @Override
-      public boolean canForwardAgent(Session s, String requestType) {
-        return false;
-      }
+    client.setForwardingFilter(
+        new ForwardingFilter() {
+          @Override
+          public boolean canForwardAgent(Session s, String requestType) {
+            return false;
+          }
 
-      @Override
-      public boolean canForwardX11(Session s, String requestType) {
-        return false;
-      }
+          @Override
+          public boolean canForwardX11(Session s, String requestType) {
+            return false;
+          }
 
-      @Override
-      public boolean canListen(SshdSocketAddress address, Session s) {
-        return false;
-      }
+          @Override
+          public boolean canListen(SshdSocketAddress address, Session s) {
+            return false;
+          }
 
-      @Override
-      public boolean canConnect(Type type, SshdSocketAddress address, Session s) {
-        return type == Type.Forwarded;
-      }
-    });
+          @Override
+          public boolean canConnect(Type type, SshdSocketAddress address, Session s) {
+            return type == Type.Forwarded;
+          }
+        });
     client.setForwarderFactory(ClientForwarder::new);
     client.start();
     return client;
   }
 
-  /** Takes ownership of {@code client} (from {@link #newSshClient()}): closing the tunnel stops it. */
-  public TunnelClient(SshClient client, Spec spec, KeyPair keys, Keepalive keepalive, Listener listener) {
+  /**
+   * Takes ownership of {@code client} (from {@link #newSshClient()}): closing the tunnel stops it.
+   */
+  public TunnelClient(
+      SshClient client, Spec spec, KeyPair keys, Keepalive keepalive, Listener listener) {
     this.spec = spec;
     this.keys = keys;
-    this.expectedHostKey = spec.hostKey() == null || spec.hostKey().isBlank() ? null : TunnelKeys.parse(spec.hostKey());
+    this.expectedHostKey =
+        spec.hostKey() == null || spec.hostKey().isBlank()
+            ? null
+            : TunnelKeys.parse(spec.hostKey());
     this.listener = listener;
     this.client = client;
     // read when a session starts, so setting them after the client started is in time
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepalive.interval());
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepalive.maxMissed());
-    client.setServerKeyVerifier((s, addr, key) -> {
-      boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
-      if (!ok) {
-        LOG.error("SSH host key of {} is {}, not the one the proxy API announced", addr, TunnelKeys.fingerprint(key));
-      }
-      return ok;
-    });
+    client.setServerKeyVerifier(
+        (s, addr, key) -> {
+          boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
+          if (!ok) {
+            LOG.error(
+                "SSH host key of {} is {}, not the one the proxy API announced",
+                addr,
+                TunnelKeys.fingerprint(key));
+          }
+          return ok;
+        });
   }
 
   /**
-   * Asks for a fresh spec before each reconnect: with several proxy replicas the one that held
-   * the tunnel may be gone, and the proxy API says where to connect now.
+   * Asks for a fresh spec before each reconnect: with several proxy replicas the one that held the
+   * tunnel may be gone, and the proxy API says where to connect now.
    */
   public void onReconnect(java.util.function.Function<Throwable, Spec> respec) {
     this.respec = respec;
@@ -119,16 +143,19 @@ public class TunnelClient implements AutoCloseable {
   /** Opens the tunnel once; the future fails with a one-line reason. Then keeps it up. */
   public CompletableFuture<Void> start() {
     CompletableFuture<Void> first = new CompletableFuture<>();
-    reconnector = new Thread(() -> {
-      try {
-        connect();
-        first.complete(null);
-      } catch (Exception e) {
-        first.completeExceptionally(new IOException(describe(e)));
-        return;
-      }
-      keepUp();
-    }, "tunnel-reconnector");
+    reconnector =
+        new Thread(
+            () -> {
+              try {
+                connect();
+                first.complete(null);
+              } catch (Exception e) {
+                first.completeExceptionally(new IOException(describe(e)));
+                return;
+              }
+              keepUp();
+            },
+            "tunnel-reconnector");
     reconnector.setDaemon(true);
     reconnector.start();
     return first;
@@ -159,7 +186,8 @@ public class TunnelClient implements AutoCloseable {
     SshdSocketAddress remote = new SshdSocketAddress("localhost", spec.remotePort());
     try {
       if (on) {
-        s.startRemotePortForwarding(remote, new SshdSocketAddress(spec.localHost(), spec.localPort()));
+        s.startRemotePortForwarding(
+            remote, new SshdSocketAddress(spec.localHost(), spec.localPort()));
       } else {
         s.stopRemotePortForwarding(remote);
       }
@@ -169,7 +197,8 @@ public class TunnelClient implements AutoCloseable {
   }
 
   private void connect() throws IOException {
-    ClientSession s = client.connect(spec.user(), spec.host(), spec.sshPort()).verify(STEP_TIMEOUT).getSession();
+    ClientSession s =
+        client.connect(spec.user(), spec.host(), spec.sshPort()).verify(STEP_TIMEOUT).getSession();
     if (localTarget != null) {
       s.setAttribute(ClientForwarder.LOCAL_TARGET, localTarget);
     }
@@ -178,8 +207,10 @@ public class TunnelClient implements AutoCloseable {
       s.auth().verify(STEP_TIMEOUT);
       SshdSocketAddress bound;
       try {
-        bound = s.startRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()),
-            new SshdSocketAddress(spec.localHost(), spec.localPort()));
+        bound =
+            s.startRemotePortForwarding(
+                new SshdSocketAddress("localhost", spec.remotePort()),
+                new SshdSocketAddress(spec.localHost(), spec.localPort()));
       } catch (IOException e) {
         bound = null;
       }
@@ -187,7 +218,13 @@ public class TunnelClient implements AutoCloseable {
         throw new IOException("the proxy refused to forward port " + spec.remotePort());
       }
       session = s;
-      listener.up("forwarding proxy port " + spec.remotePort() + " to " + spec.localHost() + ":" + spec.localPort());
+      listener.up(
+          "forwarding proxy port "
+              + spec.remotePort()
+              + " to "
+              + spec.localHost()
+              + ":"
+              + spec.localPort());
     } catch (IOException | RuntimeException e) {
       s.close(true);
       throw e;
@@ -221,7 +258,10 @@ public class TunnelClient implements AutoCloseable {
         if (next != null) {
           Spec fresh = next.apply(lastFailure);
           spec = fresh;
-          expectedHostKey = fresh.hostKey() == null || fresh.hostKey().isBlank() ? null : TunnelKeys.parse(fresh.hostKey());
+          expectedHostKey =
+              fresh.hostKey() == null || fresh.hostKey().isBlank()
+                  ? null
+                  : TunnelKeys.parse(fresh.hostKey());
         }
         connect();
         lastFailure = null;
@@ -235,14 +275,16 @@ public class TunnelClient implements AutoCloseable {
 
   /**
    * Cancels the forward first, so the proxy unbinds the port (new connections are refused and the
-   * sidecar sends them to the pods) before the session goes: a connection accepted while the session
-   * closes would wait for a channel that never opens. Cancel wants no reply, but replies to global
-   * requests come in order, so the answer to a keepalive sent after it proves it was processed.
+   * sidecar sends them to the pods) before the session goes: a connection accepted while the
+   * session closes would wait for a channel that never opens. Cancel wants no reply, but replies to
+   * global requests come in order, so the answer to a keepalive sent after it proves it was
+   * processed.
    */
   private void drainAndClose(ClientSession s) {
     try {
       s.stopRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()));
-      org.apache.sshd.common.util.buffer.Buffer b = s.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST);
+      org.apache.sshd.common.util.buffer.Buffer b =
+          s.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST);
       b.putString("keepalive@openssh.com");
       b.putBoolean(true);
       s.request("keepalive@openssh.com", b, CANCEL_CONFIRM);
@@ -258,10 +300,13 @@ public class TunnelClient implements AutoCloseable {
     return s != null && s.isOpen();
   }
 
-  /** True when the SSH server could not be reached at all (as opposed to being slow or refusing). */
+  /**
+   * True when the SSH server could not be reached at all (as opposed to being slow or refusing).
+   */
   public static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.NoRouteToHostException
           || t instanceof java.net.UnknownHostException
           || (t.getMessage() != null && t.getMessage().contains("Connection refused"))) {
         return true;

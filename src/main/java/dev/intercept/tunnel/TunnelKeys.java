@@ -13,8 +13,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /** Key material of tunnels: per-intercept client keys and OpenSSH public-key lines. */
 public final class TunnelKeys {
-  private TunnelKeys() {
-  }
+  private TunnelKeys() {}
 
   /** An ECDSA P-256 pair: fast to generate, accepted by every SSH server. */
   public static KeyPair generate() {
@@ -35,8 +34,9 @@ public final class TunnelKeys {
   /** Parses an OpenSSH public-key line; {@link InvalidInputException} when it is not one. */
   public static PublicKey parse(String line) {
     try {
-      PublicKey key = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line.trim())
-          .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+      PublicKey key =
+          AuthorizedKeyEntry.parseAuthorizedKeyEntry(line.trim())
+              .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
       if (key == null) {
         throw new InvalidInputException("publicKey is empty");
       }
@@ -44,8 +44,9 @@ public final class TunnelKeys {
     } catch (InvalidInputException e) {
       throw e;
     } catch (Exception e) {
-      throw new InvalidInputException("publicKey is not an OpenSSH public key line (e.g. 'ecdsa-sha2-nistp256 AAAA...'): "
-          + e.getMessage());
+      throw new InvalidInputException(
+          "publicKey is not an OpenSSH public key line (e.g. 'ecdsa-sha2-nistp256 AAAA...'): "
+              + e.getMessage());
     }
   }
 

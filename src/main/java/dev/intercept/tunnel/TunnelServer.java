@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.forward.DefaultForwarder;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -20,25 +21,25 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.ForwardingFilter;
-import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's SSH server (Apache SSHD). A session authenticates with the public key registered for
- * one intercept (the SSH user names it) and may do exactly one thing: a remote forward
- * ({@code tcpip-forward}) of that intercept's port, which is bound on the forward bind address
- * whatever the client asked. No shell, exec, subsystem, agent, X11 or direct-tcpip.
+ * one intercept (the SSH user names it) and may do exactly one thing: a remote forward ({@code
+ * tcpip-forward}) of that intercept's port, which is bound on the forward bind address whatever the
+ * client asked. No shell, exec, subsystem, agent, X11 or direct-tcpip.
  */
 public class TunnelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
   private static final AttributeKey<Intercept> INTERCEPT = new AttributeKey<>();
+
   /** Long enough for the cluster to notice a dead replica and move its partitions (about 3-5 s). */
   private static final long DIRECTORY_TIMEOUT_S = 10;
 
@@ -48,12 +49,19 @@ public class TunnelServer implements AutoCloseable {
   private final SshServer sshd;
   private final ServerKeepalive keepalive;
   private volatile KeyPair hostKeys;
+
   /** Intercept key -> the session holding its forward on this replica. */
   private final Map<String, ServerSession> holders = new ConcurrentHashMap<>();
 
-  /** Where the server listens and binds forwards, its host key file ("" = in memory), keepalives. */
-  public record Settings(String listenHost, int port, String forwardBindHost, String hostKeyFile, Keepalive keepalive) {
-  }
+  /**
+   * Where the server listens and binds forwards, its host key file ("" = in memory), keepalives.
+   */
+  public record Settings(
+      String listenHost,
+      int port,
+      String forwardBindHost,
+      String hostKeyFile,
+      Keepalive keepalive) {}
 
   public TunnelServer(TunnelDirectory directory, Settings settings) {
     this.directory = directory;
@@ -71,24 +79,29 @@ public class TunnelServer implements AutoCloseable {
     sshd.setHostBasedAuthenticator(null);
     sshd.setPublickeyAuthenticator(this::authenticate);
     sshd.setChannelFactories(RefusedChannels.all(TunnelServer::who));
-    List<RequestHandler<ConnectionService>> global = new ArrayList<>(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS);
+    List<RequestHandler<ConnectionService>> global =
+        new ArrayList<>(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS);
     global.add(TunnelServer::refuseGlobalRequest);
     sshd.setGlobalRequestHandlers(global);
     sshd.setForwardingFilter(new OwnPortOnly());
     sshd.setForwarderFactory(InterceptForwarder::new);
-    sshd.addSessionListener(new SessionListener() {
-      @Override
-      public void sessionClosed(Session session) {
-        released((ServerSession) session);
-      }
-    });
+    sshd.addSessionListener(
+        new SessionListener() {
+          @Override
+          public void sessionClosed(Session session) {
+            released((ServerSession) session);
+          }
+        });
     keepalive = new ServerKeepalive(sshd, settings.keepalive());
   }
 
   /** Loads (or creates) the host key and listens; blocking. */
   public void start() throws IOException {
     String file = settings.hostKeyFile();
-    hostKeys = file == null || file.isEmpty() ? TunnelKeys.generate() : HostKeyFile.loadOrCreate(Path.of(file));
+    hostKeys =
+        file == null || file.isEmpty()
+            ? TunnelKeys.generate()
+            : HostKeyFile.loadOrCreate(Path.of(file));
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
     sshd.start();
     keepalive.start();
@@ -116,7 +129,9 @@ public class TunnelServer implements AutoCloseable {
       ok = false;
     }
     if (!ok) {
-      LOG.warn("SSH login refused for intercept {}: key {} is not the registered one", i.key(),
+      LOG.warn(
+          "SSH login refused for intercept {}: key {} is not the registered one",
+          i.key(),
           TunnelKeys.fingerprint(key));
       return false;
     }
@@ -159,9 +174,11 @@ public class TunnelServer implements AutoCloseable {
   }
 
   /** Last in line: any global request the standard handlers did not take is refused and logged. */
-  private static RequestHandler.Result refuseGlobalRequest(ConnectionService service, String request, boolean wantReply,
-      Buffer buffer) {
-    LOG.warn("refused global request {} for intercept {}: only tcpip-forward of its own port is allowed", request,
+  private static RequestHandler.Result refuseGlobalRequest(
+      ConnectionService service, String request, boolean wantReply, Buffer buffer) {
+    LOG.warn(
+        "refused global request {} for intercept {}: only tcpip-forward of its own port is allowed",
+        request,
         who(service.getSession()));
     return RequestHandler.Result.ReplyFailure;
   }
@@ -179,7 +196,10 @@ public class TunnelServer implements AutoCloseable {
       Intercept i = session.getAttribute(INTERCEPT);
       boolean ok = i != null && address.getPort() == i.port();
       if (!ok) {
-        LOG.warn("refused tcpip-forward of port {} for intercept {}: {}", address.getPort(), who(session),
+        LOG.warn(
+            "refused tcpip-forward of port {} for intercept {}: {}",
+            address.getPort(),
+            who(session),
             i == null ? "not authenticated" : "it may only forward its own port " + i.port());
       }
       return ok;
@@ -187,7 +207,11 @@ public class TunnelServer implements AutoCloseable {
 
     @Override
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-      LOG.warn("refused {} to {} for intercept {}: the proxy is not a way into the cluster", type, address, who(session));
+      LOG.warn(
+          "refused {} to {} for intercept {}: the proxy is not a way into the cluster",
+          type,
+          address,
+          who(session));
       return false;
     }
 
@@ -215,12 +239,14 @@ public class TunnelServer implements AutoCloseable {
     }
 
     @Override
-    protected InetSocketAddress doBind(SshdSocketAddress address, IoAcceptor acceptor) throws IOException {
+    protected InetSocketAddress doBind(SshdSocketAddress address, IoAcceptor acceptor)
+        throws IOException {
       return super.doBind(new SshdSocketAddress(forwardBindHost, address.getPort()), acceptor);
     }
 
     @Override
-    public synchronized SshdSocketAddress localPortForwardingRequested(SshdSocketAddress local) throws IOException {
+    public synchronized SshdSocketAddress localPortForwardingRequested(SshdSocketAddress local)
+        throws IOException {
       ServerSession session = (ServerSession) getSession();
       Intercept i = session.getAttribute(INTERCEPT);
       ServerSession previous = i == null ? null : holders.get(i.key());
@@ -237,15 +263,18 @@ public class TunnelServer implements AutoCloseable {
       if (!Boolean.TRUE.equals(await(directory.tunnelChanged(i, true)))) {
         holders.remove(i.key(), session);
         localPortForwardingCancelled(local);
-        LOG.warn("tunnel of {} refused: the intercept is gone or the registry did not answer", i.key());
+        LOG.warn(
+            "tunnel of {} refused: the intercept is gone or the registry did not answer", i.key());
         return null;
       }
-      LOG.info("tunnel of intercept {} is up: port {} on {}", i.key(), bound.getPort(), forwardBindHost);
+      LOG.info(
+          "tunnel of intercept {} is up: port {} on {}", i.key(), bound.getPort(), forwardBindHost);
       return bound;
     }
 
     @Override
-    public synchronized void localPortForwardingCancelled(SshdSocketAddress local) throws IOException {
+    public synchronized void localPortForwardingCancelled(SshdSocketAddress local)
+        throws IOException {
       super.localPortForwardingCancelled(local);
       ServerSession session = (ServerSession) getSession();
       Intercept i = session.getAttribute(INTERCEPT);
@@ -254,5 +283,4 @@ public class TunnelServer implements AutoCloseable {
       }
     }
   }
-
 }

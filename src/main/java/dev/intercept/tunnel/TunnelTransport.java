@@ -10,8 +10,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /** Transport settings both ends of a tunnel share; each one measured (docs/benchmarks.md). */
 final class TunnelTransport {
-  private TunnelTransport() {
-  }
+  private TunnelTransport() {}
 
   static void apply(AbstractFactoryManager m) {
     m.setCipherFactories(preferredCiphers());
@@ -22,8 +21,14 @@ final class TunnelTransport {
   /** AES-GCM first: AES-NI makes it the fastest in the JDK; SSHD's chacha20 is ~4x slower. */
   static List<NamedFactory<Cipher>> preferredCiphers() {
     List<NamedFactory<Cipher>> c = new ArrayList<>();
-    for (BuiltinCiphers b : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
-        BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh)) {
+    for (BuiltinCiphers b :
+        List.of(
+            BuiltinCiphers.aes128gcm,
+            BuiltinCiphers.aes256gcm,
+            BuiltinCiphers.aes128ctr,
+            BuiltinCiphers.aes192ctr,
+            BuiltinCiphers.aes256ctr,
+            BuiltinCiphers.cc20p1305_openssh)) {
       if (b.isSupported()) {
         c.add(b);
       }

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Time from starting the client to the first request served at the laptop, and from Ctrl-C to
- * the pod serving again, with three ways of launching the JVM, side by side in one run. The
- * anchor: a bare `--role=client list` (JVM start to one answered Vert.x call) in the same run.
- * Run by `make bench`; prints a Markdown table.
+ * Time from starting the client to the first request served at the laptop, and from Ctrl-C to the
+ * pod serving again, with three ways of launching the JVM, side by side in one run. The anchor: a
+ * bare `--role=client list` (JVM start to one answered Vert.x call) in the same run. Run by `make
+ * bench`; prints a Markdown table.
  */
 public final class ActivationBench {
   private static int sidecar;
@@ -29,20 +29,26 @@ public final class ActivationBench {
       laptop = seed.laptop();
       sidecar = seed.sidecar();
 
-      Path jsa = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).resolveSibling("intercept.jsa");
+      Path jsa =
+          Path.of(System.getProperty("intercept.jar", "target/intercept.jar"))
+              .resolveSibling("intercept.jsa");
       Map<String, List<String>> variants = new LinkedHashMap<>();
       variants.put("java -jar", List.of());
-      variants.put("java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar",
+      variants.put(
+          "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar",
           List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       if (Files.isRegularFile(jsa)) {
-        variants.put("bin/intercept (the above + -XX:SharedArchiveFile=intercept.jsa)",
+        variants.put(
+            "bin/intercept (the above + -XX:SharedArchiveFile=intercept.jsa)",
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
         // C2 stays on: a long-lived tunnel copies faster, at some start-up cost
-        variants.put("java -XX:+UseSerialGC -XX:SharedArchiveFile=intercept.jsa -jar (full JIT)",
+        variants.put(
+            "java -XX:+UseSerialGC -XX:SharedArchiveFile=intercept.jsa -jar (full JIT)",
             List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
       }
-      System.out.println("| launch | anchor: `client list` (ms) | start → first request at laptop (ms) "
-          + "| Ctrl-C → pod serves again (ms) | client exit after Ctrl-C (ms) |");
+      System.out.println(
+          "| launch | anchor: `client list` (ms) | start → first request at laptop (ms) "
+              + "| Ctrl-C → pod serves again (ms) | client exit after Ctrl-C (ms) |");
       System.out.println("| --- | --- | --- | --- | --- |");
       for (var v : variants.entrySet()) {
         List<Long> anchor = new ArrayList<>();
@@ -56,9 +62,11 @@ public final class ActivationBench {
           off.add(t[1]);
           exit.add(t[2]);
         }
-        System.out.printf("| `%s` | %d | %d | %d | %d |%n", v.getKey(), median(anchor), median(on), median(off),
-            median(exit));
-        System.err.printf("%s: anchor %s, on %s, off %s, exit %s%n", v.getKey(), anchor, on, off, exit);
+        System.out.printf(
+            "| `%s` | %d | %d | %d | %d |%n",
+            v.getKey(), median(anchor), median(on), median(off), median(exit));
+        System.err.printf(
+            "%s: anchor %s, on %s, off %s, exit %s%n", v.getKey(), anchor, on, off, exit);
       }
       System.out.println();
       System.out.println("Medians of " + runs + " runs; all values in ms.");
@@ -69,8 +77,15 @@ public final class ActivationBench {
 
   private static long listOnce(List<String> flags) throws Exception {
     long t0 = System.nanoTime();
-    try (RoleProcess p = RoleProcess.start("list", Map.of(), flags, "--role=client", "list", "--proxy-url",
-        "http://127.0.0.1:" + api)) {
+    try (RoleProcess p =
+        RoleProcess.start(
+            "list",
+            Map.of(),
+            flags,
+            "--role=client",
+            "list",
+            "--proxy-url",
+            "http://127.0.0.1:" + api)) {
       if (p.awaitExit(30_000) != 0) {
         throw new IllegalStateException("list failed: " + p.stderr());
       }
@@ -81,9 +96,23 @@ public final class ActivationBench {
   /** {start → laptop, Ctrl-C → pod, Ctrl-C → client exited} in ms. */
   private static long[] interceptOnce(List<String> flags, int i) throws Exception {
     long t0 = System.nanoTime();
-    try (RoleProcess c = RoleProcess.start("client", Map.of(), flags, "--role=client", "intercept", "myapp", "-m",
-        ":path", ".*ark3.*", "--name", "bench" + i, "-p", Integer.toString(laptop), "--proxy-url",
-        "http://127.0.0.1:" + api)) {
+    try (RoleProcess c =
+        RoleProcess.start(
+            "client",
+            Map.of(),
+            flags,
+            "--role=client",
+            "intercept",
+            "myapp",
+            "-m",
+            ":path",
+            ".*ark3.*",
+            "--name",
+            "bench" + i,
+            "-p",
+            Integer.toString(laptop),
+            "--proxy-url",
+            "http://127.0.0.1:" + api)) {
       // no load while the client starts (2 cores): wait for its "running" line, then poll fast;
       // the proxy publishes the route before it confirms the tunnel, so nothing is missed
       c.awaitLine("^T: Intercept is running", 30_000);
@@ -101,7 +130,8 @@ public final class ActivationBench {
     }
   }
 
-  private static void awaitServedBy(String who, long timeoutMs, RoleProcess client) throws Exception {
+  private static void awaitServedBy(String who, long timeoutMs, RoleProcess client)
+      throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       if (Http.get(sidecar, "/ark3").firstLine().equals("Request served by " + who)) {
@@ -109,7 +139,8 @@ public final class ActivationBench {
       }
       Thread.sleep(1);
     }
-    throw new IllegalStateException("never served by " + who + "; client: " + client.stdout() + client.stderr());
+    throw new IllegalStateException(
+        "never served by " + who + "; client: " + client.stdout() + client.stderr());
   }
 
   static long median(List<Long> xs) {

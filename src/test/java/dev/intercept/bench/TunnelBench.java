@@ -25,8 +25,8 @@ import java.util.Map;
  * One HTTP server on loopback reached four ways, side by side in one run: directly; through an
  * OpenSSH client's -R to a throwaway OpenSSH sshd; through an OpenSSH client's -R to our proxy;
  * through our client's tunnel to our proxy. Bulk: a 1 GiB body per path and repetition. Latency:
- * small requests, each on a new connection. Run by scripts/bench.sh (which starts the sshd).
- * Args: SSHD_PORT CLIENT_KEY KNOWN_HOSTS [REPS] [REQUESTS].
+ * small requests, each on a new connection. Run by scripts/bench.sh (which starts the sshd). Args:
+ * SSHD_PORT CLIENT_KEY KNOWN_HOSTS [REPS] [REQUESTS].
  */
 public final class TunnelBench {
   private static final long BULK = 1L << 30;
@@ -43,34 +43,100 @@ public final class TunnelBench {
     List<RoleProcess> roles = new ArrayList<>();
     List<Process> tunnels = new ArrayList<>();
     try {
-      // experiments: -Dbench.jvmFlags=-Dorg.apache.sshd.config.window-size=N,... reaches proxy and client
-      List<String> jvm = List.of(System.getProperty("bench.jvmFlags", "").split(",")).stream()
-          .filter(f -> !f.isEmpty()).toList();
-      RoleProcess proxy = RoleProcess.start("proxy", Map.of(), jvm, "--role=proxy", "--listen-host", "127.0.0.1",
-          "--api-port", "0", "--ssh-port", "0", "--forward-ports", Http.freePorts(2), "--forward-bind-host", "127.0.0.1",
-          "--lease-seconds", "3600"); // the plain-ssh intercept has no client renewing it
+      // experiments: -Dbench.jvmFlags=-Dorg.apache.sshd.config.window-size=N,... reaches proxy and
+      // client
+      List<String> jvm =
+          List.of(System.getProperty("bench.jvmFlags", "").split(",")).stream()
+              .filter(f -> !f.isEmpty())
+              .toList();
+      RoleProcess proxy =
+          RoleProcess.start(
+              "proxy",
+              Map.of(),
+              jvm,
+              "--role=proxy",
+              "--listen-host",
+              "127.0.0.1",
+              "--api-port",
+              "0",
+              "--ssh-port",
+              "0",
+              "--forward-ports",
+              Http.freePorts(2),
+              "--forward-bind-host",
+              "127.0.0.1",
+              "--lease-seconds",
+              "3600"); // the plain-ssh intercept has no client renewing it
       roles.add(proxy);
       int api = proxy.port("api");
       Map<String, Integer> paths = new LinkedHashMap<>();
       paths.put("direct", http);
 
       int viaSshd = Integer.parseInt(Http.freePorts(1));
-      tunnels.add(new ProcessBuilder("ssh", "-F", "/dev/null", "-N", "-p", Integer.toString(sshdPort), "-i",
-          sshdKey.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-          "-o", "UserKnownHostsFile=" + sshdKnownHosts, "-o", "ExitOnForwardFailure=yes", "-c", "aes128-gcm@openssh.com",
-          "-R", viaSshd + ":127.0.0.1:" + http, "root@127.0.0.1").inheritIO().start());
+      tunnels.add(
+          new ProcessBuilder(
+                  "ssh",
+                  "-F",
+                  "/dev/null",
+                  "-N",
+                  "-p",
+                  Integer.toString(sshdPort),
+                  "-i",
+                  sshdKey.toString(),
+                  "-o",
+                  "IdentitiesOnly=yes",
+                  "-o",
+                  "BatchMode=yes",
+                  "-o",
+                  "StrictHostKeyChecking=yes",
+                  "-o",
+                  "UserKnownHostsFile=" + sshdKnownHosts,
+                  "-o",
+                  "ExitOnForwardFailure=yes",
+                  "-c",
+                  "aes128-gcm@openssh.com",
+                  "-R",
+                  viaSshd + ":127.0.0.1:" + http,
+                  "root@127.0.0.1")
+              .inheritIO()
+              .start());
       paths.put("OpenSSH ssh → OpenSSH sshd", viaSshd);
 
       OpenSsh keygen = new OpenSsh(dir, 0, "");
       Path key = keygen.keygen("bench", "ed25519");
-      JsonObject plain = ProxyApi.register(api, "bench", "plain", ":path", "/nothing", OpenSsh.publicKey(key));
+      JsonObject plain =
+          ProxyApi.register(api, "bench", "plain", ":path", "/nothing", OpenSsh.publicKey(key));
       OpenSsh ssh = new OpenSsh(dir, plain.getInteger("sshPort"), plain.getString("hostKey"));
-      tunnels.add(ssh.command(key, "-N", "-c", "aes128-gcm@openssh.com", "-R",
-          plain.getInteger("port") + ":127.0.0.1:" + http, plain.getString("sshUser") + "@127.0.0.1").inheritIO().start());
+      tunnels.add(
+          ssh.command(
+                  key,
+                  "-N",
+                  "-c",
+                  "aes128-gcm@openssh.com",
+                  "-R",
+                  plain.getInteger("port") + ":127.0.0.1:" + http,
+                  plain.getString("sshUser") + "@127.0.0.1")
+              .inheritIO()
+              .start());
       paths.put("OpenSSH ssh → our proxy", plain.getInteger("port"));
 
-      RoleProcess client = RoleProcess.start("client", Map.of(), jvm, "--role=client", "intercept", "bench", "-m",
-          ":path", "/nothing", "--name", "ours", "-p", Integer.toString(http), "--proxy-url", "http://127.0.0.1:" + api);
+      RoleProcess client =
+          RoleProcess.start(
+              "client",
+              Map.of(),
+              jvm,
+              "--role=client",
+              "intercept",
+              "bench",
+              "-m",
+              ":path",
+              "/nothing",
+              "--name",
+              "ours",
+              "-p",
+              Integer.toString(http),
+              "--proxy-url",
+              "http://127.0.0.1:" + api);
       roles.add(client);
       client.awaitLine("^T: Intercept is running", 30_000);
       paths.put("our client → our proxy", ProxyApi.find(api, "bench", "ours").getInteger("port"));
@@ -80,10 +146,13 @@ public final class TunnelBench {
 
       Map<String, List<Double>> mbps = new LinkedHashMap<>();
       Map<String, List<Double>> latency = new LinkedHashMap<>();
-      paths.keySet().forEach(p -> {
-        mbps.put(p, new ArrayList<>());
-        latency.put(p, new ArrayList<>());
-      });
+      paths
+          .keySet()
+          .forEach(
+              p -> {
+                mbps.put(p, new ArrayList<>());
+                latency.put(p, new ArrayList<>());
+              });
       for (var p : paths.entrySet()) {
         download(p.getValue(), 64L << 20); // warm-up: JIT, windows
         for (int i = 0; i < 200; i++) {
@@ -110,18 +179,29 @@ public final class TunnelBench {
     }
   }
 
-  private static void report(Map<String, List<Double>> mbps, Map<String, List<Double>> latency, int reps,
-      int requests) {
+  private static void report(
+      Map<String, List<Double>> mbps, Map<String, List<Double>> latency, int reps, int requests) {
     double sshdMbps = median(mbps.get("OpenSSH ssh → OpenSSH sshd"));
     double sshdLat = median(latency.get("OpenSSH ssh → OpenSSH sshd"));
-    System.out.println("| path | bulk 1 GiB (MB/s, median of " + reps + ") | ÷ OpenSSH→OpenSSH | request on a new"
-        + " connection (ms, median of " + requests + ") | p90 (ms) | ÷ OpenSSH→OpenSSH |");
+    System.out.println(
+        "| path | bulk 1 GiB (MB/s, median of "
+            + reps
+            + ") | ÷ OpenSSH→OpenSSH | request on a new"
+            + " connection (ms, median of "
+            + requests
+            + ") | p90 (ms) | ÷ OpenSSH→OpenSSH |");
     System.out.println("| --- | --- | --- | --- | --- | --- |");
     for (String p : mbps.keySet()) {
       List<Double> lat = new ArrayList<>(latency.get(p));
       Collections.sort(lat);
-      System.out.printf("| %s | %.0f | %.2f | %.3f | %.3f | %.2f |%n", p, median(mbps.get(p)),
-          median(mbps.get(p)) / sshdMbps, median(lat), lat.get((int) (lat.size() * 0.9)), median(lat) / sshdLat);
+      System.out.printf(
+          "| %s | %.0f | %.2f | %.3f | %.3f | %.2f |%n",
+          p,
+          median(mbps.get(p)),
+          median(mbps.get(p)) / sshdMbps,
+          median(lat),
+          lat.get((int) (lat.size() * 0.9)),
+          median(lat) / sshdLat);
       System.err.printf("%s: MB/s %s%n", p, mbps.get(p));
     }
   }
@@ -152,8 +232,10 @@ public final class TunnelBench {
   private static double download(int port, long bytes) throws IOException {
     long t0 = System.nanoTime();
     try (Socket s = connect(port)) {
-      s.getOutputStream().write(("GET /bytes/" + bytes + " HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET /bytes/" + bytes + " HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       InputStream in = s.getInputStream();
       byte[] buf = new byte[256 * 1024];
       long got = 0;
@@ -172,8 +254,10 @@ public final class TunnelBench {
   private static double small(int port) throws IOException {
     long t0 = System.nanoTime();
     try (Socket s = connect(port)) {
-      s.getOutputStream().write("GET /bytes/100 HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /bytes/100 HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       byte[] all = s.getInputStream().readAllBytes();
       if (all.length < 100) {
         throw new IOException("short response on port " + port);
@@ -193,18 +277,21 @@ public final class TunnelBench {
   /** GET /bytes/N: N bytes of body, then close. A thread per connection. */
   private static int serveHttp() throws IOException {
     ServerSocket ss = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(() -> {
-      while (true) {
-        try {
-          Socket c = ss.accept();
-          Thread t = new Thread(() -> answer(c), "bench-http");
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }, "bench-http-accept");
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Socket c = ss.accept();
+                  Thread t = new Thread(() -> answer(c), "bench-http");
+                  t.setDaemon(true);
+                  t.start();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            },
+            "bench-http-accept");
     acceptor.setDaemon(true);
     acceptor.start();
     return ss.getLocalPort();
@@ -222,8 +309,9 @@ public final class TunnelBench {
       String path = head.toString().split(" ", 3)[1];
       long n = Long.parseLong(path.substring("/bytes/".length()));
       OutputStream out = c.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + n + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Length: " + n + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       for (long left = n; left > 0; left -= CHUNK.length) {
         out.write(CHUNK, 0, (int) Math.min(left, CHUNK.length));
       }

@@ -24,7 +24,10 @@ class ConfigLoaderTest {
   }
 
   Config load(Role role, Path file, Map<ConfigKey, Object> flags) throws Exception {
-    return ConfigLoader.load(vertx, role, file, flags).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return ConfigLoader.load(vertx, role, file, flags)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -55,19 +58,33 @@ class ConfigLoaderTest {
     Config c = load(Role.SIDECAR, json, Map.of());
     assertEquals(8080, c.integer(ConfigKey.APP_PORT, 1, 65535));
     Files.writeString(json, "{\"api-port\": 1}");
-    ExecutionException e = assertThrows(ExecutionException.class, () -> load(Role.SIDECAR, json, Map.of()));
-    assertTrue(e.getCause().getMessage().contains("unknown key 'api-port' for role sidecar"), e.getCause().getMessage());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> load(Role.SIDECAR, json, Map.of()));
+    assertTrue(
+        e.getCause().getMessage().contains("unknown key 'api-port' for role sidecar"),
+        e.getCause().getMessage());
   }
 
   @Test
   void valuesAreCheckedWithAReason() {
-    Config c = new Config(Role.PROXY, new io.vertx.core.json.JsonObject().put("forward-ports", "9000-8000")
-        .put("api-port", "x"));
-    assertTrue(assertThrows(ConfigException.class, () -> c.portList(ConfigKey.FORWARD_PORTS)).getMessage()
-        .contains("forward-ports must be"));
-    assertTrue(assertThrows(ConfigException.class, () -> c.port(ConfigKey.API_PORT)).getMessage()
-        .contains("api-port must be a whole number"));
-    Config list = new Config(Role.PROXY, new io.vertx.core.json.JsonObject().put("forward-ports", "9000, 9002-9003"));
+    Config c =
+        new Config(
+            Role.PROXY,
+            new io.vertx.core.json.JsonObject()
+                .put("forward-ports", "9000-8000")
+                .put("api-port", "x"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> c.portList(ConfigKey.FORWARD_PORTS))
+            .getMessage()
+            .contains("forward-ports must be"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> c.port(ConfigKey.API_PORT))
+            .getMessage()
+            .contains("api-port must be a whole number"));
+    Config list =
+        new Config(
+            Role.PROXY,
+            new io.vertx.core.json.JsonObject().put("forward-ports", "9000, 9002-9003"));
     assertEquals(java.util.List.of(9000, 9002, 9003), list.portList(ConfigKey.FORWARD_PORTS));
   }
 

@@ -13,13 +13,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The Kubernetes manifests parse, and every INTERCEPT_* variable or --flag they set is a real key. */
+/**
+ * The Kubernetes manifests parse, and every INTERCEPT_* variable or --flag they set is a real key.
+ */
 class ManifestsTest {
 
   @Test
   void manifestsParseAndNameOnlyRealKeys() throws Exception {
-    Set<String> env = java.util.Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
-    Set<String> flags = java.util.Arrays.stream(ConfigKey.values()).map(k -> "--" + k.key()).collect(Collectors.toSet());
+    Set<String> env =
+        java.util.Arrays.stream(ConfigKey.values())
+            .map(ConfigKey::envName)
+            .collect(Collectors.toSet());
+    Set<String> flags =
+        java.util.Arrays.stream(ConfigKey.values())
+            .map(k -> "--" + k.key())
+            .collect(Collectors.toSet());
     flags.addAll(List.of("--role", "--config"));
     List<Path> files = new ArrayList<>();
     for (String dir : List.of("k8s", "example")) {
@@ -33,11 +41,14 @@ class ManifestsTest {
     for (Path f : files) {
       String text = Files.readString(f);
       for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(text)) {
-        assertTrue(doc instanceof Map<?, ?> m && m.containsKey("kind"), f + ": every document has a kind");
+        assertTrue(
+            doc instanceof Map<?, ?> m && m.containsKey("kind"), f + ": every document has a kind");
       }
       Matcher m = envRef.matcher(text);
       while (m.find()) {
-        assertTrue(env.contains(m.group(1)), f + " sets " + m.group(1) + ", which is no configuration key");
+        assertTrue(
+            env.contains(m.group(1)),
+            f + " sets " + m.group(1) + ", which is no configuration key");
       }
       m = flagRef.matcher(text);
       while (m.find()) {

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the sidecar writes for Envoy: strictly valid v3, ordered, atomic, and only on change. */
 class EnvoyConfigWriterTest {
-  static final EnvoyResources.Site SITE = new EnvoyResources.Site("0.0.0.0", 9900, new HostPort("127.0.0.1", 8080), 15, 5);
+  static final EnvoyResources.Site SITE =
+      new EnvoyResources.Site("0.0.0.0", 9900, new HostPort("127.0.0.1", 8080), 15, 5);
   static final HostPort T1 = new HostPort("10.0.0.7", 9000);
   static final HostPort T2 = new HostPort("10.0.0.8", 9001);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Vertx vertx;
 
   @BeforeEach
@@ -77,17 +77,29 @@ class EnvoyConfigWriterTest {
   /** Parses all three files strictly; returns the route names in order and the cluster names. */
   List<List<String>> parsedNames() throws Exception {
     Bootstrap b = EnvoyProtos.bootstrap(read("bootstrap.yaml"));
-    assertEquals("127.0.0.1", b.getAdmin().getAddress().getSocketAddress().getAddress(), "admin on loopback only");
-    assertEquals(dir.toString(), b.getDynamicResources().getLdsConfig().getPathConfigSource().getWatchedDirectory()
-        .getPath());
-    assertEquals(dir.resolve("cds.yaml").toString(), b.getDynamicResources().getCdsConfig().getPathConfigSource()
-        .getPath());
+    assertEquals(
+        "127.0.0.1",
+        b.getAdmin().getAddress().getSocketAddress().getAddress(),
+        "admin on loopback only");
+    assertEquals(
+        dir.toString(),
+        b.getDynamicResources()
+            .getLdsConfig()
+            .getPathConfigSource()
+            .getWatchedDirectory()
+            .getPath());
+    assertEquals(
+        dir.resolve("cds.yaml").toString(),
+        b.getDynamicResources().getCdsConfig().getPathConfigSource().getPath());
     Listener l = EnvoyProtos.listener(read("lds.yaml"));
     assertEquals(9900, l.getAddress().getSocketAddress().getPortValue());
     RouteConfiguration rc = EnvoyProtos.hcm(l).getRouteConfig();
-    List<String> routes = rc.getVirtualHosts(0).getRoutesList().stream().map(r -> r.getName() + "->"
-        + r.getRoute().getCluster()).toList();
-    List<String> clusters = EnvoyProtos.clusters(read("cds.yaml")).stream().map(Cluster::getName).toList();
+    List<String> routes =
+        rc.getVirtualHosts(0).getRoutesList().stream()
+            .map(r -> r.getName() + "->" + r.getRoute().getCluster())
+            .toList();
+    List<String> clusters =
+        EnvoyProtos.clusters(read("cds.yaml")).stream().map(Cluster::getName).toList();
     return List.of(routes, clusters);
   }
 
@@ -104,22 +116,52 @@ class EnvoyConfigWriterTest {
     assertEquals(List.of(List.of("app->app"), List.of("app")), parsedNames());
 
     get(w.apply(table(2, route("test", T1, ":path", ".*ark3.*"))));
-    assertEquals(List.of(List.of("intercept-test->tunnel-10.0.0.7-9000", "app->app"),
-        List.of("app", "tunnel-10.0.0.7-9000")), parsedNames());
+    assertEquals(
+        List.of(
+            List.of("intercept-test->tunnel-10.0.0.7-9000", "app->app"),
+            List.of("app", "tunnel-10.0.0.7-9000")),
+        parsedNames());
 
-    get(w.apply(table(3, route("test", T1, ":path", ".*ark3.*"),
-        route("bob", T2, "x-dev", "bob", ":method", "POST|PUT", ":authority", "the-app(:80)?"))));
-    assertEquals(List.of(List.of("intercept-test->tunnel-10.0.0.7-9000", "intercept-bob->tunnel-10.0.0.8-9001",
-        "app->app"), List.of("app", "tunnel-10.0.0.7-9000", "tunnel-10.0.0.8-9001")), parsedNames());
-    var bob = EnvoyProtos.hcm(EnvoyProtos.listener(read("lds.yaml"))).getRouteConfig().getVirtualHosts(0).getRoutes(1);
-    assertEquals(List.of("x-dev", ":method", ":authority"),
+    get(
+        w.apply(
+            table(
+                3,
+                route("test", T1, ":path", ".*ark3.*"),
+                route(
+                    "bob",
+                    T2,
+                    "x-dev",
+                    "bob",
+                    ":method",
+                    "POST|PUT",
+                    ":authority",
+                    "the-app(:80)?"))));
+    assertEquals(
+        List.of(
+            List.of(
+                "intercept-test->tunnel-10.0.0.7-9000",
+                "intercept-bob->tunnel-10.0.0.8-9001",
+                "app->app"),
+            List.of("app", "tunnel-10.0.0.7-9000", "tunnel-10.0.0.8-9001")),
+        parsedNames());
+    var bob =
+        EnvoyProtos.hcm(EnvoyProtos.listener(read("lds.yaml")))
+            .getRouteConfig()
+            .getVirtualHosts(0)
+            .getRoutes(1);
+    assertEquals(
+        List.of("x-dev", ":method", ":authority"),
         bob.getMatch().getHeadersList().stream().map(h -> h.getName()).toList());
-    assertEquals("POST|PUT", bob.getMatch().getHeaders(1).getStringMatch().getSafeRegex().getRegex());
+    assertEquals(
+        "POST|PUT", bob.getMatch().getHeaders(1).getStringMatch().getSafeRegex().getRegex());
     assertEquals(15, bob.getRoute().getTimeout().getSeconds());
 
     get(w.apply(table(4, route("bob", T2, "x-dev", "bob"))));
-    assertEquals(List.of(List.of("intercept-bob->tunnel-10.0.0.8-9001", "app->app"),
-        List.of("app", "tunnel-10.0.0.8-9001")), parsedNames());
+    assertEquals(
+        List.of(
+            List.of("intercept-bob->tunnel-10.0.0.8-9001", "app->app"),
+            List.of("app", "tunnel-10.0.0.8-9001")),
+        parsedNames());
     get(w.apply(table(5)));
     assertEquals(List.of(List.of("app->app"), List.of("app")), parsedNames());
   }
@@ -128,17 +170,24 @@ class EnvoyConfigWriterTest {
   void theBusDrivesTheWriterAndAnUnchangedTableWritesNothing() throws Exception {
     EnvoyConfigWriter w = deploy("myapp");
     Path lds = dir.resolve("lds.yaml");
-    vertx.eventBus().publish(BusAddresses.ROUTES_UPDATED, table(7, route("test", T1, ":path", "/x")).toJson());
-    dev.intercept.TestWait.until(() -> {
-      try {
-        return Files.readString(lds).contains("intercept-test");
-      } catch (Exception e) {
-        return false;
-      }
-    }, 10_000, "lds.yaml to hold the new route");
+    vertx
+        .eventBus()
+        .publish(BusAddresses.ROUTES_UPDATED, table(7, route("test", T1, ":path", "/x")).toJson());
+    dev.intercept.TestWait.until(
+        () -> {
+          try {
+            return Files.readString(lds).contains("intercept-test");
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        10_000,
+        "lds.yaml to hold the new route");
     Object inode = Files.readAttributes(lds, BasicFileAttributes.class).fileKey();
     get(w.apply(table(7, route("test", T1, ":path", "/x"))));
-    assertEquals(inode, Files.readAttributes(lds, BasicFileAttributes.class).fileKey(),
+    assertEquals(
+        inode,
+        Files.readAttributes(lds, BasicFileAttributes.class).fileKey(),
         "the same content is not written again (no rename, so no reload)");
   }
 
@@ -148,36 +197,47 @@ class EnvoyConfigWriterTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger reads = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      while (!done.get() && failure.get() == null) {
-        try {
-          String lds = Files.readString(dir.resolve("lds.yaml"));
-          EnvoyProtos.hcm(EnvoyProtos.listener(lds));
-          EnvoyProtos.clusters(Files.readString(dir.resolve("cds.yaml")));
-          reads.incrementAndGet();
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              while (!done.get() && failure.get() == null) {
+                try {
+                  String lds = Files.readString(dir.resolve("lds.yaml"));
+                  EnvoyProtos.hcm(EnvoyProtos.listener(lds));
+                  EnvoyProtos.clusters(Files.readString(dir.resolve("cds.yaml")));
+                  reads.incrementAndGet();
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              }
+            });
     reader.start();
     for (int v = 1; v <= 300; v++) {
       List<Route> rs = new ArrayList<>();
       for (int i = 0; i < v % 17; i++) {
-        rs.add(route("r" + i, new HostPort("10.0.0." + (i + 1), 9000 + i), ":path", "/r" + i + "/.*".repeat(v % 5 + 1),
-            "x-long", "v".repeat(v * 3)));
+        rs.add(
+            route(
+                "r" + i,
+                new HostPort("10.0.0." + (i + 1), 9000 + i),
+                ":path",
+                "/r" + i + "/.*".repeat(v % 5 + 1),
+                "x-long",
+                "v".repeat(v * 3)));
       }
       get(w.apply(new RouteTable("myapp", v, rs)));
     }
     done.set(true);
     reader.join(10_000);
     if (failure.get() != null) {
-      throw new AssertionError("reader saw a broken file after " + reads.get() + " good reads", failure.get());
+      throw new AssertionError(
+          "reader saw a broken file after " + reads.get() + " good reads", failure.get());
     }
     assertTrue(reads.get() > 10, "the reader read while the writer wrote: " + reads.get());
     try (var files = Files.list(dir)) {
-      assertEquals(List.of("bootstrap.yaml", "cds.yaml", "lds.yaml"),
-          files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+      assertEquals(
+          List.of("bootstrap.yaml", "cds.yaml", "lds.yaml"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no temporary files left");
     }
   }
 }

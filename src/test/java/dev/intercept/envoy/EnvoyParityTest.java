@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** Both data planes make the same decision for every request of a table. */
 class EnvoyParityTest {
-  static final EnvoyResources.Site SITE = new EnvoyResources.Site("0.0.0.0", 9900, new HostPort("127.0.0.1", 8080), 15, 5);
+  static final EnvoyResources.Site SITE =
+      new EnvoyResources.Site("0.0.0.0", 9900, new HostPort("127.0.0.1", 8080), 15, 5);
 
-  record Req(String method, String path, String host, String... headers) implements RouteSelector.RequestView {
+  record Req(String method, String path, String host, String... headers)
+      implements RouteSelector.RequestView {
     @Override
     public String value(String name) {
       Map<String, List<String>> h = new HashMap<>();
@@ -34,36 +36,45 @@ class EnvoyParityTest {
     }
   }
 
-  static final List<Req> REQUESTS = List.of(
-      new Req("GET", "/foo/bar", "the-app"),
-      new Req("GET", "/ark3", "the-app"),
-      new Req("GET", "/x/ark3/y?q=1", "the-app"),
-      new Req("GET", "/ark", "the-app"),
-      new Req("GET", "/search?q=ark3", "the-app"),
-      new Req("POST", "/foo", "the-app", "x-dev", "bob"),
-      new Req("PUT", "/foo", "the-app:80", "X-Dev", "bob"),
-      new Req("GET", "/foo", "the-app", "x-dev", "bob"),
-      new Req("POST", "/foo", "other", "x-dev", "bob"),
-      new Req("POST", "/foo", "the-app", "x-dev", "Bob"),
-      new Req("POST", "/foo", "the-app", "x-dev", "alice", "x-dev", "bob"),
-      new Req("POST", "/foo", "the-app"),
-      new Req("GET", "/", "the-app", "x-tenant", ""),
-      new Req("GET", "/", "the-app", "x-tenant", "acme"),
-      new Req("GET", "/", "the-app", "x-tenant", "acme", "x-tenant", "other"),
-      new Req("DELETE", "/ark3", "the-app", "x-dev", "bob"),
-      new Req("GET", "/" + "a".repeat(5000), "the-app"));
+  static final List<Req> REQUESTS =
+      List.of(
+          new Req("GET", "/foo/bar", "the-app"),
+          new Req("GET", "/ark3", "the-app"),
+          new Req("GET", "/x/ark3/y?q=1", "the-app"),
+          new Req("GET", "/ark", "the-app"),
+          new Req("GET", "/search?q=ark3", "the-app"),
+          new Req("POST", "/foo", "the-app", "x-dev", "bob"),
+          new Req("PUT", "/foo", "the-app:80", "X-Dev", "bob"),
+          new Req("GET", "/foo", "the-app", "x-dev", "bob"),
+          new Req("POST", "/foo", "other", "x-dev", "bob"),
+          new Req("POST", "/foo", "the-app", "x-dev", "Bob"),
+          new Req("POST", "/foo", "the-app", "x-dev", "alice", "x-dev", "bob"),
+          new Req("POST", "/foo", "the-app"),
+          new Req("GET", "/", "the-app", "x-tenant", ""),
+          new Req("GET", "/", "the-app", "x-tenant", "acme"),
+          new Req("GET", "/", "the-app", "x-tenant", "acme", "x-tenant", "other"),
+          new Req("DELETE", "/ark3", "the-app", "x-dev", "bob"),
+          new Req("GET", "/" + "a".repeat(5000), "the-app"));
 
   static RouteTable table() {
     HostPort a = new HostPort("10.0.0.1", 9000);
     HostPort b = new HostPort("10.0.0.2", 9001);
     HostPort c = new HostPort("10.0.0.1", 9002);
-    return new RouteTable("myapp", 42, List.of(
-        new Route("alice", List.of(Matcher.of(":path", ".*ark3.*")), a),
-        new Route("bob", List.of(Matcher.of("X-Dev", "bob"), Matcher.of(":method", "POST|PUT"),
-            Matcher.of(":authority", "the-app(:80)?")), b),
-        new Route("multi", List.of(Matcher.of("x-dev", "alice,bob")), c),
-        new Route("tenant", List.of(Matcher.of("x-tenant", "acme|")), a),
-        new Route("long", List.of(Matcher.of(":path", "/(a+)+")), b)));
+    return new RouteTable(
+        "myapp",
+        42,
+        List.of(
+            new Route("alice", List.of(Matcher.of(":path", ".*ark3.*")), a),
+            new Route(
+                "bob",
+                List.of(
+                    Matcher.of("X-Dev", "bob"),
+                    Matcher.of(":method", "POST|PUT"),
+                    Matcher.of(":authority", "the-app(:80)?")),
+                b),
+            new Route("multi", List.of(Matcher.of("x-dev", "alice,bob")), c),
+            new Route("tenant", List.of(Matcher.of("x-tenant", "acme|")), a),
+            new Route("long", List.of(Matcher.of(":path", "/(a+)+")), b)));
   }
 
   @Test
@@ -72,25 +83,30 @@ class EnvoyParityTest {
     RouteSelector builtin = new RouteSelector(t);
     String lds = Yaml.render(EnvoyResources.lds(SITE, t));
     String cds = Yaml.render(EnvoyResources.cds(SITE, t.version(), t));
-    EnvoyRouteEvaluator envoy = new EnvoyRouteEvaluator(
-        EnvoyProtos.hcm(EnvoyProtos.listener(lds)).getRouteConfig(), EnvoyProtos.clusters(cds));
+    EnvoyRouteEvaluator envoy =
+        new EnvoyRouteEvaluator(
+            EnvoyProtos.hcm(EnvoyProtos.listener(lds)).getRouteConfig(), EnvoyProtos.clusters(cds));
     int intercepted = 0;
     for (Req r : REQUESTS) {
       HostPort b = builtin.target(r);
       HostPort expected = b == null ? SITE.app() : b;
-      assertEquals(expected, envoy.target(r), r.method() + " " + r.path() + " " + List.of(r.headers()));
+      assertEquals(
+          expected, envoy.target(r), r.method() + " " + r.path() + " " + List.of(r.headers()));
       intercepted += b == null ? 0 : 1;
     }
     // the table exercises both outcomes
-    assertEquals(true, intercepted > 5 && intercepted < REQUESTS.size() - 3, "intercepted " + intercepted);
+    assertEquals(
+        true, intercepted > 5 && intercepted < REQUESTS.size() - 3, "intercepted " + intercepted);
   }
 
   @Test
   void anEmptyTableSendsEverythingToTheApp() throws Exception {
     RouteTable t = RouteTable.empty("myapp");
-    EnvoyRouteEvaluator envoy = new EnvoyRouteEvaluator(
-        EnvoyProtos.hcm(EnvoyProtos.listener(Yaml.render(EnvoyResources.lds(SITE, t)))).getRouteConfig(),
-        EnvoyProtos.clusters(Yaml.render(EnvoyResources.cds(SITE, 0, t))));
+    EnvoyRouteEvaluator envoy =
+        new EnvoyRouteEvaluator(
+            EnvoyProtos.hcm(EnvoyProtos.listener(Yaml.render(EnvoyResources.lds(SITE, t))))
+                .getRouteConfig(),
+            EnvoyProtos.clusters(Yaml.render(EnvoyResources.cds(SITE, 0, t))));
     for (Req r : REQUESTS) {
       assertEquals(SITE.app(), envoy.target(r));
     }

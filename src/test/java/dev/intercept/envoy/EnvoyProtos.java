@@ -17,23 +17,25 @@ import java.util.Map;
 
 /**
  * Strict parsing of what the sidecar writes, with Envoy's own v3 protos: every {@code @type} we
- * emit is registered, and JsonFormat rejects unknown fields (including deprecated ones removed
- * from v3) and wrong types, as Envoy does at load.
+ * emit is registered, and JsonFormat rejects unknown fields (including deprecated ones removed from
+ * v3) and wrong types, as Envoy does at load.
  */
 final class EnvoyProtos {
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().usingTypeRegistry(JsonFormat.TypeRegistry
-      .newBuilder()
-      .add(Listener.getDescriptor())
-      .add(Cluster.getDescriptor())
-      .add(HttpConnectionManager.getDescriptor())
-      .add(Router.getDescriptor())
-      .build());
+  private static final JsonFormat.Parser PARSER =
+      JsonFormat.parser()
+          .usingTypeRegistry(
+              JsonFormat.TypeRegistry.newBuilder()
+                  .add(Listener.getDescriptor())
+                  .add(Cluster.getDescriptor())
+                  .add(HttpConnectionManager.getDescriptor())
+                  .add(Router.getDescriptor())
+                  .build());
 
-  private EnvoyProtos() {
-  }
+  private EnvoyProtos() {}
 
   /** YAML (as Envoy reads the .yaml files) to JSON, to the proto. */
-  static <B extends Message.Builder> B parse(String yaml, B builder) throws InvalidProtocolBufferException {
+  static <B extends Message.Builder> B parse(String yaml, B builder)
+      throws InvalidProtocolBufferException {
     Object tree = new org.yaml.snakeyaml.Yaml().load(yaml);
     @SuppressWarnings("unchecked")
     String json = new JsonObject((Map<String, Object>) tree).encode();

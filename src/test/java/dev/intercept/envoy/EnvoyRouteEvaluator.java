@@ -15,24 +15,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the routing decision off a parsed Envoy route configuration the way Envoy's router makes
- * it for the subset of the API we generate: routes in order, {@code prefix} match, header matchers
- * with {@code string_match.safe_regex} (RE2 full match; a repeated header's values joined with
- * ','; an absent header does not match). Anything else in the config fails the test, so the
- * generator cannot drift into features this reading does not model.
+ * Reads the routing decision off a parsed Envoy route configuration the way Envoy's router makes it
+ * for the subset of the API we generate: routes in order, {@code prefix} match, header matchers
+ * with {@code string_match.safe_regex} (RE2 full match; a repeated header's values joined with ',';
+ * an absent header does not match). Anything else in the config fails the test, so the generator
+ * cannot drift into features this reading does not model.
  */
 final class EnvoyRouteEvaluator {
   private final VirtualHost host;
   private final Map<String, HostPort> clusters = new HashMap<>();
 
   EnvoyRouteEvaluator(RouteConfiguration rc, List<Cluster> cs) {
-    if (rc.getVirtualHostsCount() != 1 || !rc.getVirtualHosts(0).getDomainsList().equals(List.of("*"))) {
+    if (rc.getVirtualHostsCount() != 1
+        || !rc.getVirtualHosts(0).getDomainsList().equals(List.of("*"))) {
       throw new AssertionError("one virtual host for every domain expected");
     }
     host = rc.getVirtualHosts(0);
     for (Cluster c : cs) {
-      SocketAddress a = c.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
-          .getSocketAddress();
+      SocketAddress a =
+          c.getLoadAssignment()
+              .getEndpoints(0)
+              .getLbEndpoints(0)
+              .getEndpoint()
+              .getAddress()
+              .getSocketAddress();
       clusters.put(c.getName(), new HostPort(a.getAddress(), a.getPortValue()));
     }
   }
@@ -43,7 +49,8 @@ final class EnvoyRouteEvaluator {
       if (matches(r, request)) {
         HostPort t = clusters.get(r.getRoute().getCluster());
         if (t == null) {
-          throw new AssertionError("route " + r.getName() + " names undefined cluster " + r.getRoute().getCluster());
+          throw new AssertionError(
+              "route " + r.getName() + " names undefined cluster " + r.getRoute().getCluster());
         }
         return t;
       }
@@ -62,11 +69,14 @@ final class EnvoyRouteEvaluator {
     for (HeaderMatcher h : r.getMatch().getHeadersList()) {
       if (h.getHeaderMatchSpecifierCase() != HeaderMatcher.HeaderMatchSpecifierCase.STRING_MATCH
           || h.getStringMatch().getMatchPatternCase() != StringMatcher.MatchPatternCase.SAFE_REGEX
-          || h.getInvertMatch() || h.getTreatMissingHeaderAsEmpty() || h.getStringMatch().getIgnoreCase()) {
+          || h.getInvertMatch()
+          || h.getTreatMissingHeaderAsEmpty()
+          || h.getStringMatch().getIgnoreCase()) {
         throw new AssertionError("only plain safe_regex header matchers are modelled, got " + h);
       }
       String value = request.value(h.getName().toLowerCase());
-      if (value == null || !Pattern.compile(h.getStringMatch().getSafeRegex().getRegex()).matches(value)) {
+      if (value == null
+          || !Pattern.compile(h.getStringMatch().getSafeRegex().getRegex()).matches(value)) {
         return false;
       }
     }

@@ -16,7 +16,8 @@ class ChurnIT {
       assertEquals(0, r.failed(), "failed requests: " + r.failures());
       assertEquals(0, r.wrongPlace(), "requests sent where no table says");
       assertTrue(r.added() >= 50, "about ten intercepts a second came and went: " + r.added());
-      assertTrue(r.churnToLaptop() > 0 && r.churnToPod() > 0, "the churned path went both ways: " + r);
+      assertTrue(
+          r.churnToLaptop() > 0 && r.churnToPod() > 0, "the churned path went both ways: " + r);
       assertTrue(r.requests() > 500, "the load kept going: " + r.requests());
     }
   }

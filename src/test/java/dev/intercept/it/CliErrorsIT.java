@@ -10,65 +10,141 @@ import org.junit.jupiter.api.Test;
 /** Bad input to the jar: one line naming the problem, a non-zero exit, never a stack trace. */
 class CliErrorsIT {
 
-  static List<String> failsWith(int code, Map<String, String> env, String... args) throws Exception {
+  static List<String> failsWith(int code, Map<String, String> env, String... args)
+      throws Exception {
     try (RoleProcess p = RoleProcess.start("cli", env, args)) {
       assertEquals(code, p.awaitExit(30_000), "exit code; stderr: " + p.stderr());
       List<String> err = p.stderr();
       assertEquals(1, err.size(), "exactly one line: " + err);
       assertTrue(err.get(0).startsWith("intercept"), err.get(0));
-      assertTrue(err.stream().noneMatch(l -> l.contains("Exception") || l.startsWith("\tat ")), err.toString());
+      assertTrue(
+          err.stream().noneMatch(l -> l.contains("Exception") || l.startsWith("\tat ")),
+          err.toString());
       return err;
     }
   }
 
   @Test
   void sidecarWithoutAppPortRefusesToStart() throws Exception {
-    String line = failsWith(1, Map.of("APPNAME", "myapp"), "--role=sidecar", "--listen-port", "0").get(0);
+    String line =
+        failsWith(1, Map.of("APPNAME", "myapp"), "--role=sidecar", "--listen-port", "0").get(0);
     assertTrue(line.contains("app-port is required (set APPPORT"), line);
   }
 
   @Test
   void unknownRoleAndBadFlags() throws Exception {
     assertTrue(failsWith(2, Map.of(), "--role=wizard").get(0).contains("unknown role 'wizard'"));
-    assertTrue(failsWith(2, Map.of(), "--role=proxy", "--api-port", "eighty").get(0).contains("--api-port"));
-    assertTrue(failsWith(1, Map.of(), "--role=proxy", "--api-port", "70000").get(0).contains("api-port must be between"));
-    assertTrue(failsWith(1, Map.of(), "--role=echo", "--config", "/nonexistent.yaml").get(0).contains("does not exist"));
+    assertTrue(
+        failsWith(2, Map.of(), "--role=proxy", "--api-port", "eighty")
+            .get(0)
+            .contains("--api-port"));
+    assertTrue(
+        failsWith(1, Map.of(), "--role=proxy", "--api-port", "70000")
+            .get(0)
+            .contains("api-port must be between"));
+    assertTrue(
+        failsWith(1, Map.of(), "--role=echo", "--config", "/nonexistent.yaml")
+            .get(0)
+            .contains("does not exist"));
   }
 
   @Test
   void clientRejectsBadMatchersBeforeCallingTheProxy() throws Exception {
-    String line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "(a)\\1", "--name", "t",
-        "-p", "8080", "--proxy-url", "http://127.0.0.1:1").get(0);
+    String line =
+        failsWith(
+                2,
+                Map.of(),
+                "--role=client",
+                "intercept",
+                "myapp",
+                "-m",
+                ":path",
+                "(a)\\1",
+                "--name",
+                "t",
+                "-p",
+                "8080",
+                "--proxy-url",
+                "http://127.0.0.1:1")
+            .get(0);
     assertTrue(line.contains("invalid RE2 regex"), line);
-    line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "Bad_Name",
-        "-p", "8080").get(0);
+    line =
+        failsWith(
+                2,
+                Map.of(),
+                "--role=client",
+                "intercept",
+                "myapp",
+                "-m",
+                ":path",
+                ".*",
+                "--name",
+                "Bad_Name",
+                "-p",
+                "8080")
+            .get(0);
     assertTrue(line.contains("--name 'Bad_Name'"), line);
-    line = failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "--name", "t", "-p", "8080").get(0);
+    line =
+        failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "--name", "t", "-p", "8080")
+            .get(0);
     assertTrue(line.contains("Missing required option"), line);
   }
 
   @Test
-  void clientRejectsABadSshKeyFileAndABadHostKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void clientRejectsABadSshKeyFileAndABadHostKeyFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     // a real private key, generated here: the repository holds none
     java.nio.file.Path priv = dir.resolve("id");
     try (var out = java.nio.file.Files.newOutputStream(priv)) {
-      org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
-          dev.intercept.tunnel.TunnelKeys.generate(), "test", null, out);
+      org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE
+          .writePrivateKey(dev.intercept.tunnel.TunnelKeys.generate(), "test", null, out);
     }
-    String[] base = {"--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t", "-p", "8080",
-        "--proxy-url", "http://127.0.0.1:1", "--ssh-key"};
+    String[] base = {
+      "--role=client",
+      "intercept",
+      "myapp",
+      "-m",
+      ":path",
+      ".*",
+      "--name",
+      "t",
+      "-p",
+      "8080",
+      "--proxy-url",
+      "http://127.0.0.1:1",
+      "--ssh-key"
+    };
     String line = failsWith(2, Map.of(), concat(base, priv.toString())).get(0);
     assertTrue(line.contains("--ssh-key takes your public key"), line);
     line = failsWith(2, Map.of(), concat(base, dir.resolve("missing.pub").toString())).get(0);
     assertTrue(line.contains("cannot read"), line);
-    line = failsWith(2, Map.of(), concat(base, java.nio.file.Files.writeString(dir.resolve("x.pub"), "ssh-ed25519 !!")
-        .toString())).get(0);
+    line =
+        failsWith(
+                2,
+                Map.of(),
+                concat(
+                    base,
+                    java.nio.file.Files.writeString(dir.resolve("x.pub"), "ssh-ed25519 !!")
+                        .toString()))
+            .get(0);
     assertTrue(line.contains("not an OpenSSH public key"), line);
     // a host key file that is not a key: the proxy stops, it does not silently make another key
-    java.nio.file.Path notAKey = java.nio.file.Files.writeString(dir.resolve("host_key"), "not a key\n");
-    line = failsWith(1, Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0", "--ssh-port", "0",
-        "--host-key-file", notAKey.toString()).get(0);
+    java.nio.file.Path notAKey =
+        java.nio.file.Files.writeString(dir.resolve("host_key"), "not a key\n");
+    line =
+        failsWith(
+                1,
+                Map.of(),
+                "--role=proxy",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                "0",
+                "--ssh-port",
+                "0",
+                "--host-key-file",
+                notAKey.toString())
+            .get(0);
     assertTrue(line.contains("cannot read SSH host key file"), line);
     assertEquals("not a key\n", java.nio.file.Files.readString(notAKey), "left as it was");
   }
@@ -81,8 +157,23 @@ class CliErrorsIT {
 
   @Test
   void clientSaysWhenTheProxyIsUnreachable() throws Exception {
-    String line = failsWith(1, Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*", "--name", "t",
-        "-p", "8080", "--proxy-url", "http://127.0.0.1:" + Http.freePorts(1)).get(0);
+    String line =
+        failsWith(
+                1,
+                Map.of(),
+                "--role=client",
+                "intercept",
+                "myapp",
+                "-m",
+                ":path",
+                ".*",
+                "--name",
+                "t",
+                "-p",
+                "8080",
+                "--proxy-url",
+                "http://127.0.0.1:" + Http.freePorts(1))
+            .get(0);
     assertTrue(line.contains("cannot reach the proxy at http://127.0.0.1:"), line);
   }
 }

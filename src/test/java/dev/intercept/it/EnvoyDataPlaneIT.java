@@ -21,41 +21,81 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EnvoyDataPlaneIT {
   private final Roles started = new Roles();
-  @TempDir
-  Path dir;
-
+  @TempDir Path dir;
 
   @AfterEach
   void stopAll() {
     started.close();
   }
 
-  record Setup(int api, int listen, int laptop) {
-  }
+  record Setup(int api, int listen, int laptop) {}
 
   Setup roles(String envoyBinary) throws Exception {
-    RoleProcess proxy = started.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
-        "--ssh-port", "0", "--forward-ports", Http.freePorts(2), "--forward-bind-host", "127.0.0.1");
+    RoleProcess proxy =
+        started.start(
+            "proxy",
+            Map.of(),
+            "--role=proxy",
+            "--listen-host",
+            "127.0.0.1",
+            "--api-port",
+            "0",
+            "--ssh-port",
+            "0",
+            "--forward-ports",
+            Http.freePorts(2),
+            "--forward-bind-host",
+            "127.0.0.1");
     RoleProcess pod = started.echo("pod", "the-app-pod");
     RoleProcess laptop = started.echo("laptop", "container_on_laptop");
     int api = proxy.port("api");
     int listen = Integer.parseInt(Http.freePorts(1));
-    List<String> args = new ArrayList<>(List.of("--role=sidecar", "--data-plane", "envoy", "--envoy-config-dir",
-        dir.toString(), "--listen-host", "127.0.0.1", "--listen-port", Integer.toString(listen), "--envoy-admin-port",
-        Http.freePorts(1), "--proxy-url", "http://127.0.0.1:" + api));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role=sidecar",
+                "--data-plane",
+                "envoy",
+                "--envoy-config-dir",
+                dir.toString(),
+                "--listen-host",
+                "127.0.0.1",
+                "--listen-port",
+                Integer.toString(listen),
+                "--envoy-admin-port",
+                Http.freePorts(1),
+                "--proxy-url",
+                "http://127.0.0.1:" + api));
     if (envoyBinary != null) {
       args.addAll(List.of("--envoy-binary", envoyBinary));
     }
-    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
-        args.toArray(String[]::new));
+    RoleProcess sc =
+        started.start(
+            "sidecar",
+            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+            args.toArray(String[]::new));
     sc.awaitLine("listening http=127.0.0.1:" + listen + " data-plane=envoy", 30_000);
     sc.awaitLine("connected to the proxy", 30_000);
     return new Setup(api, listen, laptop.port("http"));
   }
 
   RoleProcess client(Setup s) throws Exception {
-    RoleProcess c = started.start("client", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
-        "--name", "test", "-p", Integer.toString(s.laptop()), "--proxy-url", "http://127.0.0.1:" + s.api());
+    RoleProcess c =
+        started.start(
+            "client",
+            Map.of(),
+            "--role=client",
+            "intercept",
+            "myapp",
+            "-m",
+            ":path",
+            ".*ark3.*",
+            "--name",
+            "test",
+            "-p",
+            Integer.toString(s.laptop()),
+            "--proxy-url",
+            "http://127.0.0.1:" + s.api());
     c.awaitLine("^T: Intercept is running", 30_000);
     return c;
   }
@@ -81,30 +121,42 @@ class EnvoyDataPlaneIT {
     c.signal("INT");
     assertEquals(0, c.awaitExit(15_000));
     TestWait.until(() -> !ldsContains("intercept-test"), 5_000, "the route to leave lds.yaml");
-    TestWait.until(() -> {
-      try {
-        return !Files.readString(dir.resolve("cds.yaml")).contains("tunnel-");
-      } catch (Exception e) {
-        return false;
-      }
-    }, 5_000, "the tunnel cluster to leave cds.yaml");
+    TestWait.until(
+        () -> {
+          try {
+            return !Files.readString(dir.resolve("cds.yaml")).contains("tunnel-");
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        5_000,
+        "the tunnel cluster to leave cds.yaml");
   }
 
   @Test
   void seedTranscriptThroughARealEnvoy() throws Exception {
-    String envoy = dev.intercept.envoy.EnvoyProcess.find("") == null ? null
-        : dev.intercept.envoy.EnvoyProcess.find("").toString();
-    Assumptions.assumeTrue(envoy != null, "no envoy binary on PATH (it cannot be installed on these machines)");
+    String envoy =
+        dev.intercept.envoy.EnvoyProcess.find("") == null
+            ? null
+            : dev.intercept.envoy.EnvoyProcess.find("").toString();
+    Assumptions.assumeTrue(
+        envoy != null, "no envoy binary on PATH (it cannot be installed on these machines)");
     Setup s = roles(envoy);
-    TestWait.until(() -> served(s, "/foo/bar").equals("Request served by the-app-pod"), 30_000, "Envoy serving");
+    TestWait.until(
+        () -> served(s, "/foo/bar").equals("Request served by the-app-pod"),
+        30_000,
+        "Envoy serving");
     assertEquals("Request served by the-app-pod", served(s, "/ark3"));
     RoleProcess c = client(s);
-    TestWait.until(() -> served(s, "/ark3").equals("Request served by container_on_laptop"), 10_000,
+    TestWait.until(
+        () -> served(s, "/ark3").equals("Request served by container_on_laptop"),
+        10_000,
         "Envoy to route /ark3 to the laptop");
     assertEquals("Request served by the-app-pod", served(s, "/foo/bar"));
     c.signal("INT");
     assertEquals(0, c.awaitExit(15_000));
-    TestWait.until(() -> served(s, "/ark3").equals("Request served by the-app-pod"), 10_000, "the pod again");
+    TestWait.until(
+        () -> served(s, "/ark3").equals("Request served by the-app-pod"), 10_000, "the pod again");
   }
 
   static String served(Setup s, String path) {

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Plain HTTP/1.1 over a socket, so a test can send the Host the seed's curl sends. */
 public final class Http {
-  private Http() {
-  }
+  private Http() {}
 
   public record Response(int status, String body) {
     public String firstLine() {
@@ -27,11 +26,14 @@ public final class Http {
     return send(port, "GET", path, null, headers);
   }
 
-  public static Response send(int port, String method, String path, byte[] body, String... headers) throws IOException {
+  public static Response send(int port, String method, String path, byte[] body, String... headers)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       s.setSoTimeout(20_000);
-      StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: the-app\r\nConnection: close\r\n");
+      StringBuilder req =
+          new StringBuilder(
+              method + " " + path + " HTTP/1.1\r\nHost: the-app\r\nConnection: close\r\n");
       for (int i = 0; i + 1 < headers.length; i += 2) {
         req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
       }
@@ -62,7 +64,8 @@ public final class Http {
     if (head.toLowerCase().contains("transfer-encoding: chunked")) {
       rest = dechunk(rest);
     }
-    return new Response(status, new String(rest.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return new Response(
+        status, new String(rest.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
   }
 
   private static String dechunk(String s) {
@@ -81,7 +84,9 @@ public final class Http {
     return b.toString(StandardCharsets.ISO_8859_1);
   }
 
-  /** Free loopback ports for a forward-port pool (bound and released: the OS hands out others next). */
+  /**
+   * Free loopback ports for a forward-port pool (bound and released: the OS hands out others next).
+   */
   public static String freePorts(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {

@@ -31,10 +31,15 @@ public final class OpenSsh {
   /** A fresh key pair made by ssh-keygen (type ed25519 or ecdsa); returns the private key file. */
   public Path keygen(String name, String type) throws IOException, InterruptedException {
     Path key = dir.resolve(name);
-    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString())
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("ssh-keygen failed: " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      throw new IOException(
+          "ssh-keygen failed: "
+              + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     return key;
@@ -46,10 +51,30 @@ public final class OpenSsh {
 
   /** ssh with the test's safe options, then {@code args} (forwards, user@host, command). */
   public ProcessBuilder command(Path key, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-p", Integer.toString(port),
-        "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts, "-o", "BatchMode=yes",
-        "-o", "IdentitiesOnly=yes", "-i", key.toString(), "-o", "ExitOnForwardFailure=yes", "-o", "ConnectTimeout=5",
-        "-o", "LogLevel=ERROR"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                SSH.toString(),
+                "-F",
+                "/dev/null",
+                "-p",
+                Integer.toString(port),
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-i",
+                key.toString(),
+                "-o",
+                "ExitOnForwardFailure=yes",
+                "-o",
+                "ConnectTimeout=5",
+                "-o",
+                "LogLevel=ERROR"));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
   }
@@ -62,9 +87,9 @@ public final class OpenSsh {
       p.destroyForcibly();
       throw new AssertionError("ssh " + List.of(args) + " did not end within 20 s");
     }
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    return new Result(
+        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  public record Result(int exit, String output) {
-  }
+  public record Result(int exit, String output) {}
 }

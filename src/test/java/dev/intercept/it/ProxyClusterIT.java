@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyClusterIT {
   private final Roles started = new Roles();
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private String members;
   private String forwardPorts;
   private final RoleProcess[] replicas = new RoleProcess[3];
@@ -35,18 +34,40 @@ class ProxyClusterIT {
   private int sidecar;
   private int laptop;
 
-
   RoleProcess startReplica(int i, String clusterPort, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role=proxy", "--cluster", "--cluster-members", members,
-        "--cluster-port", clusterPort, "--cluster-failure-seconds", "3", "--listen-host", "127.0.0.1",
-        "--api-port", "0", "--ssh-port", "0", "--forward-ports", forwardPorts, "--forward-bind-host", "127.0.0.1",
-        "--host-key-file", dir.resolve("host-key.pem").toString(), "--lease-seconds", "30"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role=proxy",
+                "--cluster",
+                "--cluster-members",
+                members,
+                "--cluster-port",
+                clusterPort,
+                "--cluster-failure-seconds",
+                "3",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                "0",
+                "--ssh-port",
+                "0",
+                "--forward-ports",
+                forwardPorts,
+                "--forward-bind-host",
+                "127.0.0.1",
+                "--host-key-file",
+                dir.resolve("host-key.pem").toString(),
+                "--lease-seconds",
+                "30"));
     args.addAll(List.of(extra));
     return started.start("replica" + (i + 1), Map.of(), args.toArray(String[]::new));
   }
 
   void awaitReplica(int i) throws Exception {
-    var m = replicas[i].awaitLine("listening api=[^ ]*:(\\d+) ssh=[^ ]*:(\\d+) .* replica=([^ ]+) members=", 90_000);
+    var m =
+        replicas[i].awaitLine(
+            "listening api=[^ ]*:(\\d+) ssh=[^ ]*:(\\d+) .* replica=([^ ]+) members=", 90_000);
     api[i] = Integer.parseInt(m.group(1));
     ssh[i] = Integer.parseInt(m.group(2));
     replicaId[i] = m.group(3);
@@ -76,9 +97,19 @@ class ProxyClusterIT {
     RoleProcess pod = started.echo("pod", "the-app-pod");
     RoleProcess lap = started.echo("laptop", "container_on_laptop");
     laptop = lap.port("http");
-    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
-        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", url(0, 1, 2),
-        "--poll-wait-seconds", "5");
+    RoleProcess sc =
+        started.start(
+            "sidecar",
+            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+            "--role=sidecar",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            "0",
+            "--proxy-url",
+            url(0, 1, 2),
+            "--poll-wait-seconds",
+            "5");
     sidecar = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
   }
@@ -97,7 +128,8 @@ class ProxyClusterIT {
   }
 
   JsonArray list(int i) throws Exception {
-    RoleProcess l = RoleProcess.start("list", Map.of(), "--role=client", "list", "--proxy-url", url(i));
+    RoleProcess l =
+        RoleProcess.start("list", Map.of(), "--role=client", "list", "--proxy-url", url(i));
     try {
       l.awaitExit(30_000);
     } finally {
@@ -132,7 +164,10 @@ class ProxyClusterIT {
     RoleProcess c = client("test", url(1, 0), "-m", ":path", ".*ark3.*");
     TestWait.until(() -> servedBy("/ark3").equals(LAPTOP), 10_000, "/ark3 at the laptop");
     JsonObject held = new JsonArray(Http.get(api[0], "/api/v1/intercepts").body()).getJsonObject(0);
-    assertEquals(replicaId[2], held.getJsonObject("tunnel").getString("replica"), "tunnelled through the third");
+    assertEquals(
+        replicaId[2],
+        held.getJsonObject("tunnel").getString("replica"),
+        "tunnelled through the third");
 
     replicas[2].close(); // kill -9
     long killed = System.currentTimeMillis();
@@ -150,15 +185,21 @@ class ProxyClusterIT {
         backAtLaptop = t;
       }
     }
-    System.out.printf("failover: matched traffic on the pod after %d ms, at the laptop again after %d ms%n", backOnPod,
-        backAtLaptop);
-    assertTrue(seen.stream().allMatch(s -> s.equals(POD) || s.equals(LAPTOP)), "never an error: " + seen);
-    assertTrue(backOnPod >= 0 && backOnPod < 2_000, "matched traffic on the pods within 2 s: " + backOnPod);
+    System.out.printf(
+        "failover: matched traffic on the pod after %d ms, at the laptop again after %d ms%n",
+        backOnPod, backAtLaptop);
+    assertTrue(
+        seen.stream().allMatch(s -> s.equals(POD) || s.equals(LAPTOP)), "never an error: " + seen);
+    assertTrue(
+        backOnPod >= 0 && backOnPod < 2_000,
+        "matched traffic on the pods within 2 s: " + backOnPod);
     assertTrue(backAtLaptop > 0, "the client reconnected to a live replica: " + c.stdout());
     JsonObject now = new JsonArray(Http.get(api[0], "/api/v1/intercepts").body()).getJsonObject(0);
     assertEquals("test", now.getString("name"), "the survivors still list the intercept");
     assertTrue(!replicaId[2].equals(now.getJsonObject("tunnel").getString("replica")));
-    assertTrue(c.stdout().stream().anyMatch(l -> l.startsWith("T: Tunnel to the proxy lost")), c.stdout().toString());
+    assertTrue(
+        c.stdout().stream().anyMatch(l -> l.startsWith("T: Tunnel to the proxy lost")),
+        c.stdout().toString());
   }
 
   @Test
@@ -167,11 +208,14 @@ class ProxyClusterIT {
     TestWait.until(() -> servedBy("/ark3").equals(LAPTOP), 10_000, "/ark3 at the laptop");
     replicas[0].close(); // the one the sidecar polls
     RoleProcess b = client("bob", url(1), "-m", "x-dev", "bob");
-    TestWait.until(() -> servedBy("/foo", "x-dev", "bob").equals(LAPTOP), 20_000,
+    TestWait.until(
+        () -> servedBy("/foo", "x-dev", "bob").equals(LAPTOP),
+        20_000,
         "the sidecar, now on another replica, to route bob's intercept");
     a.signal("INT");
     assertEquals(0, a.awaitExit(20_000));
-    TestWait.until(() -> servedBy("/ark3").equals(POD), 20_000, "alice's removal to reach the sidecar");
+    TestWait.until(
+        () -> servedBy("/ark3").equals(POD), 20_000, "alice's removal to reach the sidecar");
     assertEquals(LAPTOP, servedBy("/foo", "x-dev", "bob"));
   }
 
@@ -181,27 +225,49 @@ class ProxyClusterIT {
     replicas[1].close();
     // registrations through the survivors while the cluster shrinks and grows again
     List<Integer> ports = new ArrayList<>();
-    assertEquals(200, Http.get(api[0], "/api/v1/apps/other/routes?since=-1").status(), "a sidecar of 'other' polls");
-    Thread register = new Thread(() -> {
-      for (int n = 0; n < 4; n++) {
-        for (int i : new int[] {0, 2}) {
-          try {
-            String body = new JsonObject().put("matchers", new JsonArray().add(new JsonObject().put("header", ":path")
-                .put("regex", "/r" + n + i))).put("publicKey", dev.intercept.tunnel.TunnelKeys.toOpenSsh(
-                    dev.intercept.tunnel.TunnelKeys.generate().getPublic())).put("owner", "o").encode();
-            Http.Response r = Http.send(api[i], "PUT", "/api/v1/apps/other/intercepts/r" + n + "-" + i,
-                body.getBytes());
-            if (r.status() == 201) {
-              synchronized (ports) {
-                ports.add(new JsonObject(r.body()).getInteger("port"));
+    assertEquals(
+        200,
+        Http.get(api[0], "/api/v1/apps/other/routes?since=-1").status(),
+        "a sidecar of 'other' polls");
+    Thread register =
+        new Thread(
+            () -> {
+              for (int n = 0; n < 4; n++) {
+                for (int i : new int[] {0, 2}) {
+                  try {
+                    String body =
+                        new JsonObject()
+                            .put(
+                                "matchers",
+                                new JsonArray()
+                                    .add(
+                                        new JsonObject()
+                                            .put("header", ":path")
+                                            .put("regex", "/r" + n + i)))
+                            .put(
+                                "publicKey",
+                                dev.intercept.tunnel.TunnelKeys.toOpenSsh(
+                                    dev.intercept.tunnel.TunnelKeys.generate().getPublic()))
+                            .put("owner", "o")
+                            .encode();
+                    Http.Response r =
+                        Http.send(
+                            api[i],
+                            "PUT",
+                            "/api/v1/apps/other/intercepts/r" + n + "-" + i,
+                            body.getBytes());
+                    if (r.status() == 201) {
+                      synchronized (ports) {
+                        ports.add(new JsonObject(r.body()).getInteger("port"));
+                      }
+                    }
+                  } catch (Exception e) {
+                    // a replica may be busy re-balancing: the assertion below counts what was
+                    // granted
+                  }
+                }
               }
-            }
-          } catch (Exception e) {
-            // a replica may be busy re-balancing: the assertion below counts what was granted
-          }
-        }
-      }
-    });
+            });
     register.start();
     replicas[1] = startReplica(1, members.split(",")[1].split(":")[1]);
     awaitReplica(1);
@@ -212,8 +278,11 @@ class ProxyClusterIT {
     assertEquals(all.size(), distinct.size(), "every intercept has its own port: " + all.encode());
     assertEquals(1 + ports.size(), all.size(), "the restarted replica sees every intercept");
     assertTrue(ports.size() >= 5, "the pool of 6 was mostly handed out: " + ports);
-    JsonObject routes = new JsonObject(Http.get(api[1], "/api/v1/apps/myapp/routes?since=-1").body());
-    assertEquals("keep", routes.getJsonArray("routes").getJsonObject(0).getString("name"),
+    JsonObject routes =
+        new JsonObject(Http.get(api[1], "/api/v1/apps/myapp/routes?since=-1").body());
+    assertEquals(
+        "keep",
+        routes.getJsonArray("routes").getJsonObject(0).getString("name"),
         "the restarted replica serves long-polls with the live table");
   }
 }

@@ -38,11 +38,12 @@ public final class ResilienceBench {
     }
     System.out.println("| timeline | median (ms) | runs (ms) |");
     System.out.println("| --- | --- | --- |");
-    all.forEach((k, v) -> {
-      List<Long> s = new ArrayList<>(v);
-      s.sort(null);
-      System.out.printf("| %s | %d | %s |%n", k, s.get(s.size() / 2), v);
-    });
+    all.forEach(
+        (k, v) -> {
+          List<Long> s = new ArrayList<>(v);
+          s.sort(null);
+          System.out.printf("| %s | %d | %s |%n", k, s.get(s.size() / 2), v);
+        });
     System.out.println();
     Churn.main(new String[] {Long.toString(churnSeconds)});
   }

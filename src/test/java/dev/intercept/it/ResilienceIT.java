@@ -21,16 +21,26 @@ class ResilienceIT {
   private int podPort;
   private int laptop;
 
-
   @AfterEach
   void stopAll() {
     started.close();
   }
 
   RoleProcess proxy(int api, int ssh, String pool, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role=proxy", "--listen-host", "127.0.0.1", "--api-port",
-        Integer.toString(api), "--ssh-port", Integer.toString(ssh), "--forward-ports", pool, "--forward-bind-host",
-        "127.0.0.1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role=proxy",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                Integer.toString(api),
+                "--ssh-port",
+                Integer.toString(ssh),
+                "--forward-ports",
+                pool,
+                "--forward-bind-host",
+                "127.0.0.1"));
     args.addAll(List.of(extra));
     RoleProcess p = started.start("proxy", Map.of(), args.toArray(String[]::new));
     p.port("api");
@@ -40,16 +50,38 @@ class ResilienceIT {
   int appAndSidecar(int api) throws Exception {
     podPort = started.echo("pod", "the-app-pod").port("http");
     laptop = started.echo("laptop", "container_on_laptop").port("http");
-    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
-        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url", "http://127.0.0.1:" + api);
+    RoleProcess sc =
+        started.start(
+            "sidecar",
+            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+            "--role=sidecar",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            "0",
+            "--proxy-url",
+            "http://127.0.0.1:" + api);
     int port = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
     return port;
   }
 
   RoleProcess client(int api, String name, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role=client", "intercept", "myapp", "-m", ":path", ".*ark3.*",
-        "--name", name, "-p", Integer.toString(laptop), "--proxy-url", "http://127.0.0.1:" + api));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role=client",
+                "intercept",
+                "myapp",
+                "-m",
+                ":path",
+                ".*ark3.*",
+                "--name",
+                name,
+                "-p",
+                Integer.toString(laptop),
+                "--proxy-url",
+                "http://127.0.0.1:" + api));
     args.addAll(List.of(extra));
     RoleProcess c = started.start(name, Map.of(), args.toArray(String[]::new));
     c.awaitLine("^T: Intercept is running", 30_000);
@@ -71,15 +103,18 @@ class ResilienceIT {
     proxy(api, 0, Http.freePorts(1), "--lease-seconds", "2");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
     c.close(); // kill -9
     long t0 = System.currentTimeMillis();
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 3_000, "the pod at once");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 the-app-pod"), 3_000, "the pod at once");
     TIMINGS.put("client kill -9 → matched traffic on the pods", System.currentTimeMillis() - t0);
     TestWait.until(() -> listSize(api) == 0, 10_000, "the lapsed lease to remove the intercept");
     // the one-port pool is free again, and so is the name, for anybody
     RoleProcess other = client(api, "test");
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the new client");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the new client");
     other.signal("TERM");
     assertEquals(0, other.awaitExit(15_000));
   }
@@ -100,20 +135,29 @@ class ResilienceIT {
     RoleProcess proxy = proxy(api, ssh, ports[2]);
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test");
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
     proxy.close(); // state lost
     long t0 = System.currentTimeMillis();
     // while the proxy is away the sidecar serves: unmatched traffic never fails, matched fails open
     for (int i = 0; i < 20; i++) {
       assertEquals("200 the-app-pod", served(sidecar, "/foo/bar"));
     }
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 3_000, "matched traffic on the pod");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 the-app-pod"),
+        3_000,
+        "matched traffic on the pod");
     proxy(api, ssh, ports[2]);
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 30_000,
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
+        30_000,
         "the client to register and tunnel again by itself");
-    TIMINGS.put("proxy kill -9 and restart → intercept restored (from the kill; restart at once)",
+    TIMINGS.put(
+        "proxy kill -9 and restart → intercept restored (from the kill; restart at once)",
         System.currentTimeMillis() - t0);
-    assertTrue(c.stdout().stream().anyMatch(l -> l.startsWith("T: Tunnel to the proxy lost")), c.stdout().toString());
+    assertTrue(
+        c.stdout().stream().anyMatch(l -> l.startsWith("T: Tunnel to the proxy lost")),
+        c.stdout().toString());
     assertEquals(1, listSize(api));
   }
 
@@ -123,22 +167,72 @@ class ResilienceIT {
     proxy(api, 0, Http.freePorts(2));
     int sidecar = appAndSidecar(api);
     String[] closed = Http.freePorts(2).split(",");
-    RoleProcess strict = started.start("strict", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/a3.*",
-        "--name", "strict", "-p", closed[0], "--proxy-url", "http://127.0.0.1:" + api);
-    strict.awaitLine("^T: Nothing is listening on localhost:" + closed[0] + ": matched requests get a 502", 30_000);
+    RoleProcess strict =
+        started.start(
+            "strict",
+            Map.of(),
+            "--role=client",
+            "intercept",
+            "myapp",
+            "-m",
+            ":path",
+            "/a3.*",
+            "--name",
+            "strict",
+            "-p",
+            closed[0],
+            "--proxy-url",
+            "http://127.0.0.1:" + api);
+    strict.awaitLine(
+        "^T: Nothing is listening on localhost:" + closed[0] + ": matched requests get a 502",
+        30_000);
     Http.Response r = Http.get(sidecar, "/a3");
     assertEquals(502, r.status(), r.body());
     assertTrue(r.body().contains("nothing is listening on localhost:" + closed[0]), r.body());
-    assertEquals(502, Http.send(sidecar, "POST", "/a3/upload", "x".getBytes()).status(), "whatever the method");
-    started.start("late-app", Map.of(), "--role=echo", "--listen-host", "127.0.0.1", "--port", closed[0], "--hostname",
-        "container_on_laptop").port("http");
+    assertEquals(
+        502,
+        Http.send(sidecar, "POST", "/a3/upload", "x".getBytes()).status(),
+        "whatever the method");
+    started
+        .start(
+            "late-app",
+            Map.of(),
+            "--role=echo",
+            "--listen-host",
+            "127.0.0.1",
+            "--port",
+            closed[0],
+            "--hostname",
+            "container_on_laptop")
+        .port("http");
     strict.awaitLine("^T: localhost:" + closed[0] + " is listening again", 10_000);
-    TestWait.until(() -> served(sidecar, "/a3").equals("200 container_on_laptop"), 5_000, "the app, now up");
+    TestWait.until(
+        () -> served(sidecar, "/a3").equals("200 container_on_laptop"), 5_000, "the app, now up");
 
-    RoleProcess lenient = started.start("lenient", Map.of(), "--role=client", "intercept", "myapp", "-m", ":path", "/b3.*",
-        "--name", "lenient", "-p", closed[1], "--fail-open-local", "--proxy-url", "http://127.0.0.1:" + api);
-    lenient.awaitLine("^T: Nothing is listening on localhost:" + closed[1] + ": matched requests go to the pods", 30_000);
-    TestWait.until(() -> served(sidecar, "/b3").equals("200 the-app-pod"), 5_000, "the pods, the local port being down");
+    RoleProcess lenient =
+        started.start(
+            "lenient",
+            Map.of(),
+            "--role=client",
+            "intercept",
+            "myapp",
+            "-m",
+            ":path",
+            "/b3.*",
+            "--name",
+            "lenient",
+            "-p",
+            closed[1],
+            "--fail-open-local",
+            "--proxy-url",
+            "http://127.0.0.1:" + api);
+    lenient.awaitLine(
+        "^T: Nothing is listening on localhost:" + closed[1] + ": matched requests go to the pods",
+        30_000);
+    TestWait.until(
+        () -> served(sidecar, "/b3").equals("200 the-app-pod"),
+        5_000,
+        "the pods, the local port being down");
     for (int i = 0; i < 10; i++) {
       assertEquals("200 the-app-pod", served(sidecar, "/b3"));
     }
@@ -147,26 +241,41 @@ class ResilienceIT {
   @Test
   void aSleepingLaptopFailsOpenAndOnWakeTheInterceptComesBackByItself() throws Exception {
     int api = Integer.parseInt(Http.freePorts(1));
-    proxy(api, 0, Http.freePorts(2), "--lease-seconds", "3", "--ssh-keepalive-seconds", "1",
-        "--ssh-keepalive-max-missed", "2");
+    proxy(
+        api,
+        0,
+        Http.freePorts(2),
+        "--lease-seconds",
+        "3",
+        "--ssh-keepalive-seconds",
+        "1",
+        "--ssh-keepalive-max-missed",
+        "2");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
     c.signal("STOP");
     long t0 = System.currentTimeMillis();
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 the-app-pod"), 15_000,
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 the-app-pod"),
+        15_000,
         "the proxy to notice the silent tunnel and fail open");
     long failOpen = System.currentTimeMillis() - t0;
     TestWait.until(() -> listSize(api) == 0, 10_000, "the lease to lapse");
-    // the laptop sleeps well beyond the 3 s lease: the duration is the scenario, not a synchronisation
+    // the laptop sleeps well beyond the 3 s lease: the duration is the scenario, not a
+    // synchronisation
     TestWait.until(() -> System.currentTimeMillis() - t0 > 7_000, 10_000, "seven seconds asleep");
     c.signal("CONT");
     long t1 = System.currentTimeMillis();
     c.awaitLine("^T: Resumed after \\d+ s without contact", 10_000);
-    TestWait.until(() -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 20_000,
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
+        20_000,
         "matched traffic at the laptop again, nobody doing anything");
     TIMINGS.put("client SIGSTOP → matched traffic on the pods (keepalive 1 s × 2)", failOpen);
-    TIMINGS.put("client SIGCONT → matched traffic at the laptop again", System.currentTimeMillis() - t1);
+    TIMINGS.put(
+        "client SIGCONT → matched traffic at the laptop again", System.currentTimeMillis() - t1);
     c.awaitLine("^T: Intercept restored", 10_000);
   }
 
@@ -176,14 +285,18 @@ class ResilienceIT {
     RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
     int sidecar = appAndSidecar(api);
     RoleProcess sc = started.last();
-    CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
-      try {
-        return Http.get(sidecar, "/slow", "x-echo-delay-ms", "1500");
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
-    TestWait.until(() -> served(sidecar, "/probe").equals("200 the-app-pod") && !slow.isDone(), 5_000,
+    CompletableFuture<Http.Response> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Http.get(sidecar, "/slow", "x-echo-delay-ms", "1500");
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    TestWait.until(
+        () -> served(sidecar, "/probe").equals("200 the-app-pod") && !slow.isDone(),
+        5_000,
         "the slow request to be in flight");
     sc.signal("TERM");
     Http.Response r = slow.get();

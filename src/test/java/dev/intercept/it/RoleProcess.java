@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /** One role of the built jar running as a real process; its output lines collected for asserts. */
 public final class RoleProcess implements AutoCloseable {
-  private static final Path JAR = Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).toAbsolutePath();
+  private static final Path JAR =
+      Path.of(System.getProperty("intercept.jar", "target/intercept.jar")).toAbsolutePath();
   private static final Path PERL = Path.of("/usr/bin/perl");
 
   private final String label;
@@ -32,7 +33,8 @@ public final class RoleProcess implements AutoCloseable {
   }
 
   /** Starts a role with the fast-start flags (C1 only, the AppCDS archive when built). */
-  public static RoleProcess start(String label, Map<String, String> env, String... args) throws IOException {
+  public static RoleProcess start(String label, Map<String, String> env, String... args)
+      throws IOException {
     return start(label, env, fastStartFlags(), args);
   }
 
@@ -45,7 +47,8 @@ public final class RoleProcess implements AutoCloseable {
     return flags;
   }
 
-  public static RoleProcess start(String label, Map<String, String> env, List<String> jvmFlags, String... args)
+  public static RoleProcess start(
+      String label, Map<String, String> env, List<String> jvmFlags, String... args)
       throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
@@ -61,7 +64,9 @@ public final class RoleProcess implements AutoCloseable {
     cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));
     pb.environment().putAll(env);
     return new RoleProcess(label, pb.start());
   }
@@ -71,19 +76,23 @@ public final class RoleProcess implements AutoCloseable {
   }
 
   private void pump(java.io.InputStream in, List<String> into) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (this) {
-            into.add(line);
-            notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // process ended
-      }
-    }, label + "-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  synchronized (this) {
+                    into.add(line);
+                    notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // process ended
+              }
+            },
+            label + "-pump");
     pumps.add(t);
     t.setDaemon(true);
     t.start();
@@ -99,7 +108,8 @@ public final class RoleProcess implements AutoCloseable {
     return awaitLine(err, regex, timeoutMs);
   }
 
-  private synchronized Matcher awaitLine(List<String> lines, String regex, long timeoutMs) throws InterruptedException {
+  private synchronized Matcher awaitLine(List<String> lines, String regex, long timeoutMs)
+      throws InterruptedException {
     Pattern p = Pattern.compile(regex);
     long deadline = System.currentTimeMillis() + timeoutMs;
     int seen = 0;
@@ -112,8 +122,18 @@ public final class RoleProcess implements AutoCloseable {
       }
       long left = deadline - System.currentTimeMillis();
       if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
-        throw new AssertionError(label + ": no line matching /" + regex + "/ within " + timeoutMs + " ms; alive="
-            + process.isAlive() + "\nstdout: " + out + "\nstderr: " + err);
+        throw new AssertionError(
+            label
+                + ": no line matching /"
+                + regex
+                + "/ within "
+                + timeoutMs
+                + " ms; alive="
+                + process.isAlive()
+                + "\nstdout: "
+                + out
+                + "\nstderr: "
+                + err);
       }
       wait(Math.min(left, 100));
     }
@@ -133,13 +153,22 @@ public final class RoleProcess implements AutoCloseable {
   }
 
   public void signal(String name) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .inheritIO()
+        .start()
+        .waitFor();
   }
 
   public int awaitExit(long timeoutMs) throws InterruptedException {
     if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(label + " did not exit within " + timeoutMs + " ms\nstdout: " + stdout()
-          + "\nstderr: " + stderr());
+      throw new AssertionError(
+          label
+              + " did not exit within "
+              + timeoutMs
+              + " ms\nstdout: "
+              + stdout()
+              + "\nstderr: "
+              + stderr());
     }
     // the pumps end at end of stream: join them so every line the process wrote is collected
     for (Thread t : pumps) {

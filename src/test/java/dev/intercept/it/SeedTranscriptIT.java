@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seed demo end to end, every role a real process from the built jar on loopback ports: two
- * developers intercept the same app with their own matches; Ctrl-C gives one's traffic back to
- * the pod and leaves the other undisturbed.
+ * developers intercept the same app with their own matches; Ctrl-C gives one's traffic back to the
+ * pod and leaves the other undisturbed.
  */
 class SeedTranscriptIT {
   private final Roles started = new Roles();
@@ -22,11 +22,23 @@ class SeedTranscriptIT {
   private int alicePort;
   private int bobPort;
 
-
   @BeforeEach
   void cluster() throws Exception {
-    RoleProcess proxy = started.start("proxy", Map.of(), "--role=proxy", "--listen-host", "127.0.0.1", "--api-port", "0",
-        "--ssh-port", "0", "--forward-ports", Http.freePorts(4), "--forward-bind-host", "127.0.0.1");
+    RoleProcess proxy =
+        started.start(
+            "proxy",
+            Map.of(),
+            "--role=proxy",
+            "--listen-host",
+            "127.0.0.1",
+            "--api-port",
+            "0",
+            "--ssh-port",
+            "0",
+            "--forward-ports",
+            Http.freePorts(4),
+            "--forward-bind-host",
+            "127.0.0.1");
     RoleProcess pod = started.echo("pod", "the-app-pod");
     RoleProcess alice = started.echo("alice-laptop", "container_on_laptop");
     RoleProcess bob = started.echo("bob-laptop", "bobs_laptop");
@@ -35,9 +47,17 @@ class SeedTranscriptIT {
     alicePort = alice.port("http");
     bobPort = bob.port("http");
     // the first proxy URL is dead: the sidecar moves on to the next
-    RoleProcess sc = started.start("sidecar", Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
-        "--role=sidecar", "--listen-host", "127.0.0.1", "--listen-port", "0", "--proxy-url",
-        "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
+    RoleProcess sc =
+        started.start(
+            "sidecar",
+            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+            "--role=sidecar",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            "0",
+            "--proxy-url",
+            "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     sidecar = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
   }
@@ -54,20 +74,24 @@ class SeedTranscriptIT {
     return started.start(label, Map.of(), all.toArray(String[]::new));
   }
 
-  /** The first line of the answer, once it is the expected one (the route table propagates in ms). */
+  /**
+   * The first line of the answer, once it is the expected one (the route table propagates in ms).
+   */
   Http.Response awaitServedBy(String who, String path, String... headers) {
     Http.Response[] last = new Http.Response[1];
-    dev.intercept.TestWait.until(() -> {
-      try {
-        last[0] = Http.get(sidecar, path, headers);
-        return last[0].firstLine().equals("Request served by " + who);
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }, 5_000, path + " " + List.of(headers) + " served by " + who);
+    dev.intercept.TestWait.until(
+        () -> {
+          try {
+            last[0] = Http.get(sidecar, path, headers);
+            return last[0].firstLine().equals("Request served by " + who);
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        },
+        5_000,
+        path + " " + List.of(headers) + " served by " + who);
     return last[0];
   }
-
 
   String servedBy(String path, String... headers) throws Exception {
     return Http.get(sidecar, path, headers).firstLine().replace("Request served by ", "");
@@ -76,8 +100,15 @@ class SeedTranscriptIT {
   @Test
   void withoutAppNameTheSidecarIsAPlainForwarder() throws Exception {
     RoleProcess pod = started.echo("pod2", "plain-pod");
-    RoleProcess plain = started.start("plain", Map.of("APPPORT", Integer.toString(pod.port("http"))), "--role=sidecar",
-        "--listen-host", "127.0.0.1", "--listen-port", "0");
+    RoleProcess plain =
+        started.start(
+            "plain",
+            Map.of("APPPORT", Integer.toString(pod.port("http"))),
+            "--role=sidecar",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            "0");
     int port = plain.port("http");
     plain.awaitLine("no APPNAME set: plain forwarder to the app, intercepts disabled", 10_000);
     assertEquals("Request served by plain-pod", Http.get(port, "/ark3").firstLine());
@@ -94,17 +125,28 @@ class SeedTranscriptIT {
     assertTrue(pod.body().matches("(?s).*X-Request-Id: [0-9a-f-]{36}\n.*"), pod.body());
     assertEquals("the-app-pod", servedBy("/ark3"));
 
-    RoleProcess alice = client("alice", "myapp", "-m", ":path", ".*ark3.*", "--name", "test", "-p",
-        Integer.toString(alicePort));
+    RoleProcess alice =
+        client(
+            "alice",
+            "myapp",
+            "-m",
+            ":path",
+            ".*ark3.*",
+            "--name",
+            "test",
+            "-p",
+            Integer.toString(alicePort));
     alice.awaitLine("^T: Intercept is running", 30_000);
-    assertEquals(List.of(
-        "T: Setting up intercept session test",
-        "T: Intercepting requests to myapp",
-        "T: and redirecting them to localhost:" + alicePort,
-        "T: when the following headers match:",
-        "T:   :path: .*ark3.*",
-        "T: Connecting to the Telepresence Proxy",
-        "T: Intercept is running. Press Ctrl-C/Ctrl-Break to quit."), alice.stdout());
+    assertEquals(
+        List.of(
+            "T: Setting up intercept session test",
+            "T: Intercepting requests to myapp",
+            "T: and redirecting them to localhost:" + alicePort,
+            "T: when the following headers match:",
+            "T:   :path: .*ark3.*",
+            "T: Connecting to the Telepresence Proxy",
+            "T: Intercept is running. Press Ctrl-C/Ctrl-Break to quit."),
+        alice.stdout());
     Http.Response atLaptop = awaitServedBy("container_on_laptop", "/ark3");
     assertTrue(atLaptop.body().contains("Host: the-app\n"), atLaptop.body());
     assertTrue(atLaptop.body().contains("X-Request-Id: "), atLaptop.body());
@@ -112,15 +154,34 @@ class SeedTranscriptIT {
     assertEquals("the-app-pod", servedBy("/ark"), "full match: /ark is not .*ark3.*");
 
     // a second developer, two matchers that must both hold, a dead proxy URL listed first
-    RoleProcess bob = started.start("bob", Map.of(), "--role=client", "intercept", "myapp", "-m", "X-Dev", "bob", "-m",
-        ":path", "/foo.*", "--name", "bob", "-p", Integer.toString(bobPort), "--proxy-url",
-        "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
+    RoleProcess bob =
+        started.start(
+            "bob",
+            Map.of(),
+            "--role=client",
+            "intercept",
+            "myapp",
+            "-m",
+            "X-Dev",
+            "bob",
+            "-m",
+            ":path",
+            "/foo.*",
+            "--name",
+            "bob",
+            "-p",
+            Integer.toString(bobPort),
+            "--proxy-url",
+            "http://127.0.0.1:" + Http.freePorts(1) + ",http://127.0.0.1:" + api);
     bob.awaitLine("^T: Intercept is running", 30_000);
     awaitServedBy("bobs_laptop", "/foo/bar", "x-dev", "bob");
     assertEquals("the-app-pod", servedBy("/foo/bar"), "without the header: the pod");
     assertEquals("the-app-pod", servedBy("/other", "x-dev", "bob"), "header alone is not enough");
     assertEquals("container_on_laptop", servedBy("/ark3"));
-    assertEquals("container_on_laptop", servedBy("/foo/ark3", "x-dev", "bob"), "both match: first registered wins");
+    assertEquals(
+        "container_on_laptop",
+        servedBy("/foo/ark3", "x-dev", "bob"),
+        "both match: first registered wins");
 
     // bodies stream through the tunnel both ways
     byte[] body = new byte[1 << 20];
@@ -130,28 +191,39 @@ class SeedTranscriptIT {
     }
     Http.Response echoed = Http.send(sidecar, "POST", "/upload/ark3", body);
     assertEquals("Request served by container_on_laptop", echoed.firstLine());
-    assertTrue(echoed.body().endsWith(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)),
+    assertTrue(
+        echoed.body().endsWith(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)),
         "the 1 MiB request body came back whole");
 
     // the name is taken by another client: one line, non-zero exit, nothing changed
     RoleProcess thief = client("thief", "myapp", "-m", ":path", ".*", "--name", "test", "-p", "1");
     assertEquals(1, thief.awaitExit(30_000));
-    assertEquals(1, thief.stderr().stream().filter(l -> l.startsWith("intercept: ")).count(), thief.stderr().toString());
-    assertTrue(thief.stderr().get(thief.stderr().size() - 1).contains("belongs to another client"), thief.stderr().toString());
+    assertEquals(
+        1,
+        thief.stderr().stream().filter(l -> l.startsWith("intercept: ")).count(),
+        thief.stderr().toString());
+    assertTrue(
+        thief.stderr().get(thief.stderr().size() - 1).contains("belongs to another client"),
+        thief.stderr().toString());
     assertEquals("container_on_laptop", servedBy("/ark3"));
 
     // Ctrl-C on the first developer
     alice.signal("INT");
     assertEquals(0, alice.awaitExit(15_000));
     List<String> tail = alice.stdout().subList(7, alice.stdout().size());
-    assertEquals(List.of("T: Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed", "T: Exit cleanup in progress"), tail);
+    assertEquals(
+        List.of("T: Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed", "T: Exit cleanup in progress"),
+        tail);
     awaitServedBy("the-app-pod", "/ark3");
-    assertEquals("bobs_laptop", servedBy("/foo/bar", "x-dev", "bob"), "the other developer is undisturbed");
+    assertEquals(
+        "bobs_laptop", servedBy("/foo/bar", "x-dev", "bob"), "the other developer is undisturbed");
 
     bob.signal("TERM");
     assertEquals(0, bob.awaitExit(15_000));
     awaitServedBy("the-app-pod", "/foo/bar", "x-dev", "bob");
-    RoleProcess list = started.start("list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
+    RoleProcess list =
+        started.start(
+            "list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
     assertEquals(0, list.awaitExit(30_000));
     assertEquals(List.of("no intercepts"), list.stdout());
   }

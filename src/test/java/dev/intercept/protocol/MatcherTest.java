@@ -15,7 +15,8 @@ class MatcherTest {
     for (String p : new String[] {":path", ":method", ":authority", ":scheme"}) {
       assertEquals(p, Matcher.of(p, ".*").header());
     }
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Matcher.of(":status", ".*"));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> Matcher.of(":status", ".*"));
     assertTrue(e.getMessage().contains("unknown pseudo-header"), e.getMessage());
   }
 
@@ -30,12 +31,16 @@ class MatcherTest {
 
   @Test
   void regexesRe2RefusesAreRefusedWithTheReason() {
-    InvalidInputException backref = assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(a)\\1"));
+    InvalidInputException backref =
+        assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(a)\\1"));
     assertTrue(backref.getMessage().contains("invalid RE2 regex"), backref.getMessage());
     assertTrue(backref.getMessage().contains("escape"), backref.getMessage());
-    InvalidInputException look = assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(?=a)b"));
-    assertTrue(look.getMessage().contains("RE2 has no backreferences or lookaround"), look.getMessage());
-    InvalidInputException unbalanced = assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(ark3"));
+    InvalidInputException look =
+        assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(?=a)b"));
+    assertTrue(
+        look.getMessage().contains("RE2 has no backreferences or lookaround"), look.getMessage());
+    InvalidInputException unbalanced =
+        assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "(ark3"));
     assertTrue(unbalanced.getMessage().contains("missing closing )"), unbalanced.getMessage());
     assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "a".repeat(1025)));
   }
@@ -44,11 +49,13 @@ class MatcherTest {
   void jsonRoundTripAndStrictFields() {
     Matcher m = Matcher.of(":path", ".*ark3.*");
     assertEquals(m, Matcher.fromJson(m.toJson()));
-    assertThrows(InvalidInputException.class,
-        () -> Matcher.fromJson(m.toJson().put("extra", 1)));
+    assertThrows(InvalidInputException.class, () -> Matcher.fromJson(m.toJson().put("extra", 1)));
     assertThrows(InvalidInputException.class, () -> Matcher.fromJson("not an object"));
-    assertThrows(InvalidInputException.class,
-        () -> Matcher.fromJson(new io.vertx.core.json.JsonObject().put("header", ":path").put("regex", 5)));
+    assertThrows(
+        InvalidInputException.class,
+        () ->
+            Matcher.fromJson(
+                new io.vertx.core.json.JsonObject().put("header", ":path").put("regex", 5)));
   }
 
   @Test

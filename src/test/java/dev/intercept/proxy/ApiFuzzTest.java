@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A few thousand random and mutated API requests against a real proxy: never a 5xx (other than
- * the 503 of a full port pool), never a change to the intercepts already there.
+ * A few thousand random and mutated API requests against a real proxy: never a 5xx (other than the
+ * 503 of a full port pool), never a change to the intercepts already there.
  */
 class ApiFuzzTest {
   private static final String KEY = TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic());
@@ -56,69 +55,136 @@ class ApiFuzzTest {
     get(proxy.stop());
   }
 
-  private static final String[] TYPES = {"application/json", "application/x-www-form-urlencoded",
-      "multipart/form-data; boundary=x", "text/plain"};
+  private static final String[] TYPES = {
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "text/plain"
+  };
 
-  record Answer(int status, String body) {
-  }
+  record Answer(int status, String body) {}
 
-  /** Plain HTTP/1.1 on a new connection: the fuzzer tests the server, not an HTTP client's corner cases. */
+  /**
+   * Plain HTTP/1.1 on a new connection: the fuzzer tests the server, not an HTTP client's corner
+   * cases.
+   */
   Answer call(HttpMethod m, String path, Buffer body) throws Exception {
-    String type = TYPES[Math.floorMod(path.hashCode() + (body == null ? 0 : body.length()), TYPES.length)];
-    var r = dev.intercept.it.Http.send(proxy.apiPort(), m.name(), path, body == null ? null : body.getBytes(),
-        "Content-Type", type);
+    String type =
+        TYPES[Math.floorMod(path.hashCode() + (body == null ? 0 : body.length()), TYPES.length)];
+    var r =
+        dev.intercept.it.Http.send(
+            proxy.apiPort(),
+            m.name(),
+            path,
+            body == null ? null : body.getBytes(),
+            "Content-Type",
+            type);
     return new Answer(r.status(), r.body());
   }
 
   static String valid(String header, String regex) {
-    return new JsonObject().put("matchers", new JsonArray().add(new JsonObject().put("header", header)
-        .put("regex", regex))).put("publicKey", KEY).put("owner", "fuzz").encode();
+    return new JsonObject()
+        .put(
+            "matchers",
+            new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
+        .put("publicKey", KEY)
+        .put("owner", "fuzz")
+        .encode();
   }
 
   @Test
   void randomAndMutatedRequestsNeverBreakTheApiOrItsState() throws Exception {
     call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1", null);
-    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/keep",
-        Buffer.buffer(new JsonObject(valid(":path", "/keep")).put("owner", "owner-of-keep").encode())).status());
+    assertEquals(
+        201,
+        call(
+                HttpMethod.PUT,
+                "/api/v1/apps/myapp/intercepts/keep",
+                Buffer.buffer(
+                    new JsonObject(valid(":path", "/keep")).put("owner", "owner-of-keep").encode()))
+            .status());
     String before = call(HttpMethod.GET, "/api/v1/intercepts", null).body();
     Random rnd = new Random(42);
-    List<HttpMethod> methods = List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE,
-        HttpMethod.PATCH, HttpMethod.HEAD, HttpMethod.OPTIONS);
-    String[] paths = {"/api/v1/apps/myapp/intercepts/keep", "/api/v1/apps/myapp/intercepts/keep/renew",
-        "/api/v1/apps/myapp/intercepts/x", "/api/v1/apps/myapp/routes", "/api/v1/intercepts", "/api/v1/apps/",
-        "/api/v1/apps/%2e%2e/intercepts/keep", "/api/v1/apps/myapp/intercepts/" + "a".repeat(300), "/healthz",
-        "/api/v1/apps/MyApp/intercepts/keep", "/api/v1/apps/myapp/routes?since=abc&wait=-5",
-        "/api/v1/apps/myapp/routes?since=1&wait=0", "/api/v1/apps/myapp/intercepts/keep?owner=someone"};
+    List<HttpMethod> methods =
+        List.of(
+            HttpMethod.GET,
+            HttpMethod.PUT,
+            HttpMethod.POST,
+            HttpMethod.DELETE,
+            HttpMethod.PATCH,
+            HttpMethod.HEAD,
+            HttpMethod.OPTIONS);
+    String[] paths = {
+      "/api/v1/apps/myapp/intercepts/keep",
+      "/api/v1/apps/myapp/intercepts/keep/renew",
+      "/api/v1/apps/myapp/intercepts/x",
+      "/api/v1/apps/myapp/routes",
+      "/api/v1/intercepts",
+      "/api/v1/apps/",
+      "/api/v1/apps/%2e%2e/intercepts/keep",
+      "/api/v1/apps/myapp/intercepts/" + "a".repeat(300),
+      "/healthz",
+      "/api/v1/apps/MyApp/intercepts/keep",
+      "/api/v1/apps/myapp/routes?since=abc&wait=-5",
+      "/api/v1/apps/myapp/routes?since=1&wait=0",
+      "/api/v1/apps/myapp/intercepts/keep?owner=someone"
+    };
     int n = 0;
     String previous = "";
     for (int i = 0; i < 3000; i++) {
       HttpMethod m = methods.get(rnd.nextInt(methods.size()));
       String path = paths[rnd.nextInt(paths.length)];
-      Buffer body = rnd.nextInt(4) == 0 ? null : Buffer.buffer(mutate(rnd, valid(
-          rnd.nextBoolean() ? ":path" : "x-dev", rnd.nextBoolean() ? ".*" : "(a+)+$")));
-      if (path.endsWith("/keep") && (m == HttpMethod.DELETE || m == HttpMethod.PUT) && !path.contains("owner=")) {
+      Buffer body =
+          rnd.nextInt(4) == 0
+              ? null
+              : Buffer.buffer(
+                  mutate(
+                      rnd,
+                      valid(
+                          rnd.nextBoolean() ? ":path" : "x-dev",
+                          rnd.nextBoolean() ? ".*" : "(a+)+$")));
+      if (path.endsWith("/keep")
+          && (m == HttpMethod.DELETE || m == HttpMethod.PUT)
+          && !path.contains("owner=")) {
         path = path + "?owner=someone-else";
       }
       Answer a;
       try {
         a = call(m, path, body);
       } catch (java.io.IOException e) {
-        throw new AssertionError("no answer to " + m + " " + path + " " + (body == null ? "" : body.toString())
-            + " after " + previous);
+        throw new AssertionError(
+            "no answer to "
+                + m
+                + " "
+                + path
+                + " "
+                + (body == null ? "" : body.toString())
+                + " after "
+                + previous);
       }
       boolean poolFull = a.status() == 503 && a.body().contains("forward ports");
-      assertTrue(a.status() < 500 || poolFull, m + " " + path + " → " + a.status() + " " + a.body());
+      assertTrue(
+          a.status() < 500 || poolFull, m + " " + path + " → " + a.status() + " " + a.body());
       if (a.status() >= 400 && m != HttpMethod.HEAD) {
-        assertTrue(a.body().startsWith("{\"error\":"), "errors are JSON with a reason: " + a.body());
+        assertTrue(
+            a.body().startsWith("{\"error\":"), "errors are JSON with a reason: " + a.body());
       }
       n++;
-      previous = m + " " + path + " " + a.status() + " body=" + (body == null ? null : body.toString());
+      previous =
+          m + " " + path + " " + a.status() + " body=" + (body == null ? null : body.toString());
     }
     JsonArray after = new JsonArray(call(HttpMethod.GET, "/api/v1/intercepts", null).body());
-    JsonObject keep = after.stream().map(o -> (JsonObject) o).filter(o -> o.getString("name").equals("keep"))
-        .findFirst().orElseThrow();
+    JsonObject keep =
+        after.stream()
+            .map(o -> (JsonObject) o)
+            .filter(o -> o.getString("name").equals("keep"))
+            .findFirst()
+            .orElseThrow();
     JsonObject keepBefore = new JsonArray(before).getJsonObject(0);
-    assertEquals(keepBefore.getJsonArray("matchers"), keep.getJsonArray("matchers"), "untouched by " + n + " requests");
+    assertEquals(
+        keepBefore.getJsonArray("matchers"),
+        keep.getJsonArray("matchers"),
+        "untouched by " + n + " requests");
     assertEquals(keepBefore.getInteger("port"), keep.getInteger("port"));
     assertEquals("owner-of-keep", keep.getString("owner"));
   }

@@ -48,7 +48,8 @@ class ProxyApiTest {
     proxy = get(ProxyRole.start(vertx, config));
     // the apps these tests use have a sidecar (its first poll is what lets intercepts be created)
     for (String app : new String[] {"myapp", "other"}) {
-      assertEquals(200, call(HttpMethod.GET, "/api/v1/apps/" + app + "/routes?since=-1", null).statusCode());
+      assertEquals(
+          200, call(HttpMethod.GET, "/api/v1/apps/" + app + "/routes?since=-1", null).statusCode());
     }
   }
 
@@ -67,8 +68,13 @@ class ProxyApiTest {
   }
 
   static String body(String owner, String header, String regex) {
-    return new JsonObject().put("matchers", new JsonArray().add(new JsonObject().put("header", header)
-        .put("regex", regex))).put("publicKey", KEY).put("owner", owner).encode();
+    return new JsonObject()
+        .put(
+            "matchers",
+            new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
+        .put("publicKey", KEY)
+        .put("owner", owner)
+        .encode();
   }
 
   JsonArray list() throws Exception {
@@ -77,18 +83,22 @@ class ProxyApiTest {
     return r.bodyAsJsonArray();
   }
 
-  void assertRejected(int status, String reasonPart, HttpMethod m, String path, String body) throws Exception {
+  void assertRejected(int status, String reasonPart, HttpMethod m, String path, String body)
+      throws Exception {
     JsonArray before = list();
     HttpResponse<Buffer> r = call(m, path, body);
     assertEquals(status, r.statusCode(), r.bodyAsString());
     String error = r.bodyAsJsonObject().getString("error");
-    assertTrue(error != null && error.contains(reasonPart), "error '" + error + "' should say '" + reasonPart + "'");
+    assertTrue(
+        error != null && error.contains(reasonPart),
+        "error '" + error + "' should say '" + reasonPart + "'");
     assertEquals(before, list(), "a rejected request changes nothing");
   }
 
   @Test
   void createListRenewDelete() throws Exception {
-    HttpResponse<Buffer> r = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body("me", ":path", ".*ark3.*"));
+    HttpResponse<Buffer> r =
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body("me", ":path", ".*ark3.*"));
     assertEquals(201, r.statusCode(), r.bodyAsString());
     JsonObject created = r.bodyAsJsonObject();
     assertEquals(41000, created.getInteger("port"));
@@ -100,13 +110,17 @@ class ProxyApiTest {
     assertEquals(1, all.size());
     assertEquals(null, all.getJsonObject(0).getValue("tunnel"));
     assertEquals(null, all.getJsonObject(0).getValue("publicKey"), "key material is not listed");
-    assertEquals(all, call(HttpMethod.GET, "/api/v1/apps/myapp/intercepts", null).bodyAsJsonArray());
-    assertEquals(0, call(HttpMethod.GET, "/api/v1/apps/other/intercepts", null).bodyAsJsonArray().size());
+    assertEquals(
+        all, call(HttpMethod.GET, "/api/v1/apps/myapp/intercepts", null).bodyAsJsonArray());
+    assertEquals(
+        0, call(HttpMethod.GET, "/api/v1/apps/other/intercepts", null).bodyAsJsonArray().size());
     long expires = all.getJsonObject(0).getLong("expiresAt");
-    HttpResponse<Buffer> renewed = call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/test/renew", "");
+    HttpResponse<Buffer> renewed =
+        call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/test/renew", "");
     assertEquals(200, renewed.statusCode());
     assertTrue(renewed.bodyAsJsonObject().getLong("expiresAt") >= expires);
-    assertEquals(204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/test", null).statusCode());
+    assertEquals(
+        204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/test", null).statusCode());
     assertEquals(0, list().size());
   }
 
@@ -116,71 +130,154 @@ class ProxyApiTest {
     String p = "/api/v1/apps/myapp/intercepts/test";
     assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "{not json");
     assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "[1,2]");
-    assertRejected(400, "unknown field 'extra'", HttpMethod.PUT, p,
+    assertRejected(
+        400,
+        "unknown field 'extra'",
+        HttpMethod.PUT,
+        p,
         new JsonObject(body("me", ":path", "x")).put("extra", true).encode());
-    assertRejected(400, "'matchers' is empty", HttpMethod.PUT, p,
+    assertRejected(
+        400,
+        "'matchers' is empty",
+        HttpMethod.PUT,
+        p,
         new JsonObject().put("matchers", new JsonArray()).put("publicKey", KEY).encode());
-    assertRejected(400, "'matchers' must be a list", HttpMethod.PUT, p, new JsonObject().put("publicKey", KEY).encode());
-    assertRejected(400, "'publicKey'", HttpMethod.PUT, p,
+    assertRejected(
+        400,
+        "'matchers' must be a list",
+        HttpMethod.PUT,
+        p,
+        new JsonObject().put("publicKey", KEY).encode());
+    assertRejected(
+        400,
+        "'publicKey'",
+        HttpMethod.PUT,
+        p,
         new JsonObject(body("me", ":path", "x")).put("publicKey", "").encode());
-    assertRejected(400, "not an OpenSSH public key", HttpMethod.PUT, p,
+    assertRejected(
+        400,
+        "not an OpenSSH public key",
+        HttpMethod.PUT,
+        p,
         new JsonObject(body("me", ":path", "x")).put("publicKey", "ssh-rsa garbage").encode());
-    assertRejected(400, "not a valid HTTP header name", HttpMethod.PUT, p, body("me", "x dev", "x"));
+    assertRejected(
+        400, "not a valid HTTP header name", HttpMethod.PUT, p, body("me", "x dev", "x"));
     assertRejected(400, "unknown pseudo-header", HttpMethod.PUT, p, body("me", ":status", "x"));
     assertRejected(400, "invalid RE2 regex", HttpMethod.PUT, p, body("me", ":path", "(a)\\1"));
     assertRejected(400, "lookaround", HttpMethod.PUT, p, body("me", ":path", "(?!a)"));
-    assertRejected(400, "intercept name 'Bad_Name'", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/Bad_Name",
+    assertRejected(
+        400,
+        "intercept name 'Bad_Name'",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/Bad_Name",
         body("me", ":path", "x"));
-    assertRejected(400, "app 'My.App'", HttpMethod.PUT, "/api/v1/apps/My.App/intercepts/test", body("me", ":path", "x"));
+    assertRejected(
+        400,
+        "app 'My.App'",
+        HttpMethod.PUT,
+        "/api/v1/apps/My.App/intercepts/test",
+        body("me", ":path", "x"));
     assertRejected(413, "larger than", HttpMethod.PUT, p, body("me", ":path", "x".repeat(70_000)));
-    assertRejected(409, "belongs to another client", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/existing",
+    assertRejected(
+        409,
+        "belongs to another client",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/existing",
         body("someone-else", ":path", "/y"));
-    assertRejected(409, "belongs to another client", HttpMethod.DELETE,
-        "/api/v1/apps/myapp/intercepts/existing?owner=someone-else", null);
-    assertRejected(409, "belongs to another client", HttpMethod.POST,
-        "/api/v1/apps/myapp/intercepts/existing/renew?owner=someone-else", "");
-    assertRejected(404, "no sidecar with APPNAME=nosidecar has connected", HttpMethod.PUT,
-        "/api/v1/apps/nosidecar/intercepts/test", body("me", ":path", "x"));
-    assertRejected(404, "no intercept 'nope'", HttpMethod.POST, "/api/v1/apps/myapp/intercepts/nope/renew", "");
-    assertRejected(404, "no intercept 'nope'", HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/nope", null);
-    assertRejected(400, "'since' must be a whole number", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=x", null);
+    assertRejected(
+        409,
+        "belongs to another client",
+        HttpMethod.DELETE,
+        "/api/v1/apps/myapp/intercepts/existing?owner=someone-else",
+        null);
+    assertRejected(
+        409,
+        "belongs to another client",
+        HttpMethod.POST,
+        "/api/v1/apps/myapp/intercepts/existing/renew?owner=someone-else",
+        "");
+    assertRejected(
+        404,
+        "no sidecar with APPNAME=nosidecar has connected",
+        HttpMethod.PUT,
+        "/api/v1/apps/nosidecar/intercepts/test",
+        body("me", ":path", "x"));
+    assertRejected(
+        404,
+        "no intercept 'nope'",
+        HttpMethod.POST,
+        "/api/v1/apps/myapp/intercepts/nope/renew",
+        "");
+    assertRejected(
+        404, "no intercept 'nope'", HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/nope", null);
+    assertRejected(
+        400,
+        "'since' must be a whole number",
+        HttpMethod.GET,
+        "/api/v1/apps/myapp/routes?since=x",
+        null);
     assertRejected(404, "no such endpoint", HttpMethod.GET, "/api/v1/nothing", null);
-    assertRejected(405, "method DELETE not allowed on /api/v1/intercepts", HttpMethod.DELETE, "/api/v1/intercepts",
+    assertRejected(
+        405,
+        "method DELETE not allowed on /api/v1/intercepts",
+        HttpMethod.DELETE,
+        "/api/v1/intercepts",
         null);
   }
 
   @Test
   void theSameOwnerMayRegisterAgainAndKeepsItsPort() throws Exception {
-    int port = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/x"))
-        .bodyAsJsonObject().getInteger("port");
-    HttpResponse<Buffer> again = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/y"));
+    int port =
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/x"))
+            .bodyAsJsonObject()
+            .getInteger("port");
+    HttpResponse<Buffer> again =
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/y"));
     assertEquals(201, again.statusCode());
     assertEquals(port, again.bodyAsJsonObject().getInteger("port"));
-    assertEquals("/y", list().getJsonObject(0).getJsonArray("matchers").getJsonObject(0).getString("regex"));
+    assertEquals(
+        "/y", list().getJsonObject(0).getJsonArray("matchers").getJsonObject(0).getString("regex"));
   }
 
   @Test
   void aFullPortPoolIsRefusedAndAFreedPortIsReused() throws Exception {
-    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a")).statusCode());
-    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/other/intercepts/b", body("me", ":path", "/b")).statusCode());
-    assertRejected(503, "all 2 forward ports", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c",
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"))
+            .statusCode());
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/other/intercepts/b", body("me", ":path", "/b"))
+            .statusCode());
+    assertRejected(
+        503,
+        "all 2 forward ports",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/c",
         body("me", ":path", "/c"));
-    assertEquals(204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/a", null).statusCode());
-    HttpResponse<Buffer> c = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body("me", ":path", "/c"));
+    assertEquals(
+        204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/a", null).statusCode());
+    HttpResponse<Buffer> c =
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body("me", ":path", "/c"));
     assertEquals(201, c.statusCode());
     assertEquals(41000, c.bodyAsJsonObject().getInteger("port"));
   }
 
   @Test
   void longPollAnswersAtOnceOnNewVersionAndWakesOnChange() throws Exception {
-    JsonObject first = call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1&wait=10", null).bodyAsJsonObject();
+    JsonObject first =
+        call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1&wait=10", null).bodyAsJsonObject();
     long v = first.getLong("version");
     assertEquals(0, first.getJsonArray("routes").size());
     // same version: held until a change, here a timeout of 1 s
-    JsonObject held = call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=" + v + "&wait=1", null).bodyAsJsonObject();
+    JsonObject held =
+        call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=" + v + "&wait=1", null)
+            .bodyAsJsonObject();
     assertEquals(v, held.getLong("version"));
     // a waiting poll is woken by a registry change for its app
-    var waiting = web.get(proxy.apiPort(), "127.0.0.1", "/api/v1/apps/myapp/routes?since=" + v + "&wait=30").send();
+    var waiting =
+        web.get(proxy.apiPort(), "127.0.0.1", "/api/v1/apps/myapp/routes?since=" + v + "&wait=30")
+            .send();
     dev.intercept.TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
     call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"));
     JsonObject woken = get(waiting).bodyAsJsonObject();
@@ -195,19 +292,31 @@ class ProxyApiTest {
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
     startProxy(1);
-    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body("me", ":path", "/k")).statusCode());
-    assertEquals(201, call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body("me", ":path", "/l"))
-        .statusCode());
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body("me", ":path", "/k"))
+            .statusCode());
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body("me", ":path", "/l"))
+            .statusCode());
     long deadline = System.currentTimeMillis() + 10_000;
     while (list().size() == 2 && System.currentTimeMillis() < deadline) {
-      assertEquals(200, call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew?owner=me", "").statusCode());
-      Thread.sleep(200); // the renewal cadence of this test's "client": behaviour, not synchronisation
+      assertEquals(
+          200,
+          call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew?owner=me", "")
+              .statusCode());
+      Thread.sleep(
+          200); // the renewal cadence of this test's "client": behaviour, not synchronisation
     }
     JsonArray left = list();
     assertEquals(1, left.size(), "the unrenewed intercept lapsed within 10 s: " + left);
     assertEquals("kept", left.getJsonObject(0).getString("name"));
-    HttpResponse<Buffer> reuse = call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed",
-        body("someone-else", ":path", "/x"));
+    HttpResponse<Buffer> reuse =
+        call(
+            HttpMethod.PUT,
+            "/api/v1/apps/myapp/intercepts/lapsed",
+            body("someone-else", ":path", "/x"));
     assertEquals(201, reuse.statusCode(), "the name is free again");
     assertEquals(41001, reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
   }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds files that hold private key material (the armour line of a PEM or OpenSSH private key).
- * In a git checkout it reads the tracked files; elsewhere every file but build output.
+ * Finds files that hold private key material (the armour line of a PEM or OpenSSH private key). In
+ * a git checkout it reads the tracked files; elsewhere every file but build output.
  */
 final class PrivateKeyScan {
   /** Written with a quantifier so that this file does not match itself. */
@@ -41,7 +41,8 @@ final class PrivateKeyScan {
       return tracked;
     }
     try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(p -> !p.startsWith(root.resolve("target")) && !p.startsWith(root.resolve(".git")))
+      return all.filter(
+              p -> !p.startsWith(root.resolve("target")) && !p.startsWith(root.resolve(".git")))
           .toList();
     }
   }
@@ -49,8 +50,11 @@ final class PrivateKeyScan {
   /** The files git tracks under root, or null when root is not a checkout or git is missing. */
   private static List<Path> gitTracked(Path root) {
     try {
-      Process p = new ProcessBuilder("git", "ls-files", "-z").directory(root.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("git", "ls-files", "-z")
+              .directory(root.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return null;

@@ -42,32 +42,60 @@ class BuiltinRouterTest {
 
   /** An upstream that names itself, echoes headers, streams the body back; /slow never answers. */
   HttpServer upstream(String name, Runnable onRequest) throws Exception {
-    return get(vertx.createHttpServer().requestHandler(req -> {
-      onRequest.run();
-      if (req.path().equals("/slow")) {
-        return;
-      }
-      if (name.equals("app")) {
-        appConnections.add(req.connection());
-      }
-      var resp = req.response().setChunked(true);
-      resp.write("served-by=" + name + "\n" + "host=" + req.getHeader("host") + "\n" + "xfp="
-          + req.getHeader("x-forwarded-proto") + "\n" + "rid=" + req.getHeader("x-request-id") + "\n");
-      req.handler(resp::write);
-      req.endHandler(v -> resp.end());
-    }).listen(0, "127.0.0.1"));
+    return get(
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  onRequest.run();
+                  if (req.path().equals("/slow")) {
+                    return;
+                  }
+                  if (name.equals("app")) {
+                    appConnections.add(req.connection());
+                  }
+                  var resp = req.response().setChunked(true);
+                  resp.write(
+                      "served-by="
+                          + name
+                          + "\n"
+                          + "host="
+                          + req.getHeader("host")
+                          + "\n"
+                          + "xfp="
+                          + req.getHeader("x-forwarded-proto")
+                          + "\n"
+                          + "rid="
+                          + req.getHeader("x-request-id")
+                          + "\n");
+                  req.handler(resp::write);
+                  req.endHandler(v -> resp.end());
+                })
+            .listen(0, "127.0.0.1"));
   }
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    app = upstream("app", () -> { });
+    app = upstream("app", () -> {});
     laptop = upstream("laptop", laptopRequests::incrementAndGet);
-    SidecarSettings s = SidecarSettings.builtin("127.0.0.1", 0, "myapp", "127.0.0.1", app.actualPort(),
-        List.of("http://127.0.0.1:1"), 25, 1, 5);
+    SidecarSettings s =
+        SidecarSettings.builtin(
+            "127.0.0.1",
+            0,
+            "myapp",
+            "127.0.0.1",
+            app.actualPort(),
+            List.of("http://127.0.0.1:1"),
+            25,
+            1,
+            5);
     router = new BuiltinRouter(s);
     get(vertx.deployVerticle(router));
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
   }
 
   @AfterEach
@@ -82,13 +110,21 @@ class BuiltinRouterTest {
   }
 
   Answer send(HttpMethod m, String path, Buffer body, String... headers) throws Exception {
-    RequestOptions o = new RequestOptions().setMethod(m).setHost("127.0.0.1").setPort(router.actualPort()).setURI(path)
-        .putHeader("host", "the-app");
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(m)
+            .setHost("127.0.0.1")
+            .setPort(router.actualPort())
+            .setURI(path)
+            .putHeader("host", "the-app");
     for (int i = 0; i + 1 < headers.length; i += 2) {
       o.addHeader(headers[i], headers[i + 1]);
     }
-    return get(client.request(o).compose(r -> body == null ? r.send() : r.send(body))
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))));
+    return get(
+        client
+            .request(o)
+            .compose(r -> body == null ? r.send() : r.send(body))
+            .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))));
   }
 
   void routes(Route... rs) {
@@ -104,13 +140,19 @@ class BuiltinRouterTest {
     assertTrue(a.body().contains("host=the-app\n"), a.body());
     assertTrue(a.body().contains("xfp=http\n"), a.body());
     assertTrue(a.body().matches("(?s).*rid=[0-9a-f-]{36}\n.*"), a.body());
-    Answer kept = send(HttpMethod.GET, "/", null, "x-request-id", "abc", "x-forwarded-proto", "https");
-    assertTrue(kept.body().contains("rid=abc\n") && kept.body().contains("xfp=https\n"), kept.body());
+    Answer kept =
+        send(HttpMethod.GET, "/", null, "x-request-id", "abc", "x-forwarded-proto", "https");
+    assertTrue(
+        kept.body().contains("rid=abc\n") && kept.body().contains("xfp=https\n"), kept.body());
   }
 
   @Test
   void tableSwapsDivertMatchingRequestsOnly() throws Exception {
-    routes(new Route("t", List.of(Matcher.of(":path", ".*ark3.*")), new HostPort("127.0.0.1", laptop.actualPort())));
+    routes(
+        new Route(
+            "t",
+            List.of(Matcher.of(":path", ".*ark3.*")),
+            new HostPort("127.0.0.1", laptop.actualPort())));
     TestWait.until(() -> call("/ark3").equals("served-by=laptop"), 5_000, "the new table");
     assertEquals("served-by=app", call("/foo/bar"));
     routes();
@@ -139,7 +181,8 @@ class BuiltinRouterTest {
   @Test
   void deadTunnelFailsOpenToTheApp() throws Exception {
     int closed = Integer.parseInt(dev.intercept.it.Http.freePorts(1));
-    routes(new Route("gone", List.of(Matcher.of(":path", ".*")), new HostPort("127.0.0.1", closed)));
+    routes(
+        new Route("gone", List.of(Matcher.of(":path", ".*")), new HostPort("127.0.0.1", closed)));
     TestWait.until(() -> router.actualPort() > 0, 1_000, "router");
     // whatever the table says, a refused tunnel port never yields an error
     for (int i = 0; i < 20; i++) {

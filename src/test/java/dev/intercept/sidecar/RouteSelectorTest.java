@@ -19,23 +19,35 @@ class RouteSelectorTest {
   private static final HostPort B = new HostPort("127.0.0.1", 9001);
 
   /** A request: pseudo-headers plus headers; a repeated header joins with ',' as in Envoy. */
-  static RouteSelector.RequestView request(String method, String path, String host, String... headers) {
+  static RouteSelector.RequestView request(
+      String method, String path, String host, String... headers) {
     Map<String, List<String>> h = new HashMap<>();
     for (int i = 0; i < headers.length; i += 2) {
       h.computeIfAbsent(headers[i].toLowerCase(), k -> new ArrayList<>()).add(headers[i + 1]);
     }
-    return name -> switch (name) {
-      case ":path" -> path;
-      case ":method" -> method;
-      case ":authority" -> host;
-      case ":scheme" -> "http";
-      default -> h.containsKey(name) ? String.join(",", h.get(name)) : null;
-    };
+    return name ->
+        switch (name) {
+          case ":path" -> path;
+          case ":method" -> method;
+          case ":authority" -> host;
+          case ":scheme" -> "http";
+          default -> h.containsKey(name) ? String.join(",", h.get(name)) : null;
+        };
   }
 
   static Intercept intercept(String name, long seq, HostPort tunnel, Matcher... ms) {
-    return new Intercept("myapp", name, List.of(ms), tunnel == null ? 9009 : tunnel.port(), tunnel, "r", "o", "k", seq,
-        seq, seq + 10_000);
+    return new Intercept(
+        "myapp",
+        name,
+        List.of(ms),
+        tunnel == null ? 9009 : tunnel.port(),
+        tunnel,
+        "r",
+        "o",
+        "k",
+        seq,
+        seq,
+        seq + 10_000);
   }
 
   static RouteSelector selector(Intercept... is) {
@@ -62,8 +74,15 @@ class RouteSelectorTest {
 
   @Test
   void pseudoHeadersMethodAuthorityScheme() {
-    RouteSelector s = selector(intercept("t", 1, A, Matcher.of(":method", "POST|PUT"),
-        Matcher.of(":authority", "the-app(:80)?"), Matcher.of(":scheme", "http")));
+    RouteSelector s =
+        selector(
+            intercept(
+                "t",
+                1,
+                A,
+                Matcher.of(":method", "POST|PUT"),
+                Matcher.of(":authority", "the-app(:80)?"),
+                Matcher.of(":scheme", "http")));
     assertEquals(A, s.target(request("POST", "/", "the-app")));
     assertEquals(A, s.target(request("PUT", "/", "the-app:80")));
     assertNull(s.target(request("GET", "/", "the-app")));
@@ -94,7 +113,8 @@ class RouteSelectorTest {
 
   @Test
   void allMatchersOfAnInterceptMustMatch() {
-    RouteSelector s = selector(intercept("t", 1, A, Matcher.of(":path", ".*ark3.*"), Matcher.of("x-dev", "bob")));
+    RouteSelector s =
+        selector(intercept("t", 1, A, Matcher.of(":path", ".*ark3.*"), Matcher.of("x-dev", "bob")));
     assertEquals(A, s.target(request("GET", "/ark3", "h", "x-dev", "bob")));
     assertNull(s.target(request("GET", "/ark3", "h")));
     assertNull(s.target(request("GET", "/foo", "h", "x-dev", "bob")));
@@ -109,14 +129,19 @@ class RouteSelectorTest {
     assertEquals(List.of("alice", "bob"), s.table().routes().stream().map(r -> r.name()).toList());
     assertEquals(A, s.target(request("GET", "/ark3", "h")));
     assertEquals(B, s.target(request("GET", "/foo", "h", "x-dev", "bob")));
-    assertEquals(A, s.target(request("GET", "/ark3", "h", "x-dev", "bob")), "both match: first registered wins");
+    assertEquals(
+        A,
+        s.target(request("GET", "/ark3", "h", "x-dev", "bob")),
+        "both match: first registered wins");
     assertNull(s.target(request("GET", "/foo", "h")));
   }
 
   @Test
   void interceptWhoseTunnelIsDownIsLeftOut() {
-    RouteSelector s = selector(intercept("down", 1, null, Matcher.of(":path", ".*")),
-        intercept("up", 2, B, Matcher.of(":path", "/b")));
+    RouteSelector s =
+        selector(
+            intercept("down", 1, null, Matcher.of(":path", ".*")),
+            intercept("up", 2, B, Matcher.of(":path", "/b")));
     assertEquals(1, s.table().routes().size());
     assertNull(s.target(request("GET", "/a", "h")), "fails open to the app");
     assertEquals(B, s.target(request("GET", "/b", "h")));
@@ -127,6 +152,7 @@ class RouteSelectorTest {
     RouteSelector s = selector(intercept("t", 1, A, Matcher.of(":path", "(a+)+$")));
     String path = "a".repeat(100_000) + "!";
     // a backtracking engine would never return here; RE2 answers in linear time
-    assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> assertNull(s.target(request("GET", path, "h"))));
+    assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20), () -> assertNull(s.target(request("GET", path, "h"))));
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on loopback whose current connections can be turned into a black hole: bytes are
- * swallowed and no side sees a close, as when a laptop drops off the network. New connections
- * relay normally.
+ * swallowed and no side sees a close, as when a laptop drops off the network. New connections relay
+ * normally.
  */
 final class BlackholeRelay implements AutoCloseable {
   private final ServerSocket listener;

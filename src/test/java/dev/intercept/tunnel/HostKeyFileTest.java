@@ -13,7 +13,10 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The host key is generated once, private, and the same at every start; an OpenSSH Ed25519 key is used as is. */
+/**
+ * The host key is generated once, private, and the same at every start; an OpenSSH Ed25519 key is
+ * used as is.
+ */
 class HostKeyFileTest {
   @Test
   void generatedOnceThenStable(@TempDir Path dir) throws Exception {

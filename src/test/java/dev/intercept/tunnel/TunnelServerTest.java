@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The proxy's SSH server (a real proxy in this JVM) against the sshd-core client the CLI uses:
- * forwarding, Ed25519 keys, refusals, reconnect after the server drops the session, and a dead
- * peer detected on both ends by keepalives.
+ * forwarding, Ed25519 keys, refusals, reconnect after the server drops the session, and a dead peer
+ * detected on both ends by keepalives.
  */
 class TunnelServerTest {
   private static final Keepalive FAST = new Keepalive(Duration.ofMillis(500), 2);
@@ -79,27 +79,47 @@ class TunnelServerTest {
   }
 
   JsonObject register(String name, KeyPair keys) throws Exception {
-    return ProxyApi.register(proxy.apiPort(), "myapp", name, ":path", "/" + name, TunnelKeys.toOpenSsh(keys.getPublic()));
+    return ProxyApi.register(
+        proxy.apiPort(),
+        "myapp",
+        name,
+        ":path",
+        "/" + name,
+        TunnelKeys.toOpenSsh(keys.getPublic()));
   }
 
   TunnelClient tunnel(JsonObject reg, KeyPair keys, int sshPort, int remotePort) {
     return tunnel(reg, keys, sshPort, remotePort, FAST);
   }
 
-  TunnelClient tunnel(JsonObject reg, KeyPair keys, int sshPort, int remotePort, Keepalive keepalive) {
-    TunnelClient.Spec spec = new TunnelClient.Spec("127.0.0.1", sshPort, reg.getString("sshUser"),
-        reg.getString("hostKey"), remotePort, "127.0.0.1", laptop);
-    TunnelClient t = new TunnelClient(TunnelClient.newSshClient(), spec, keys, keepalive, new TunnelClient.Listener() {
-      @Override
-      public void up(String detail) {
-        events.add("up");
-      }
+  TunnelClient tunnel(
+      JsonObject reg, KeyPair keys, int sshPort, int remotePort, Keepalive keepalive) {
+    TunnelClient.Spec spec =
+        new TunnelClient.Spec(
+            "127.0.0.1",
+            sshPort,
+            reg.getString("sshUser"),
+            reg.getString("hostKey"),
+            remotePort,
+            "127.0.0.1",
+            laptop);
+    TunnelClient t =
+        new TunnelClient(
+            TunnelClient.newSshClient(),
+            spec,
+            keys,
+            keepalive,
+            new TunnelClient.Listener() {
+              @Override
+              public void up(String detail) {
+                events.add("up");
+              }
 
-      @Override
-      public void down(String reason) {
-        events.add("down");
-      }
-    });
+              @Override
+              public void down(String reason) {
+                events.add("down");
+              }
+            });
     closing.add(t);
     return t;
   }
@@ -125,7 +145,8 @@ class TunnelServerTest {
     t.start().get(20, TimeUnit.SECONDS);
     assertEquals("Request served by container_on_laptop", servedBy(port));
     assertTrue(tunnelUp("a"));
-    // the proxy drops the session (as when a replica restarts): the client binds the same port again
+    // the proxy drops the session (as when a replica restarts): the client binds the same port
+    // again
     proxy.ssh().closeSessions("myapp", "a");
     TestWait.until(() -> events.contains("down"), 10_000, "the client to notice");
     TestWait.until(() -> t.isUp() && tunnelUp("a"), 10_000, "the tunnel to be back");
@@ -153,7 +174,8 @@ class TunnelServerTest {
     long silentAt = System.nanoTime();
     relay[0].blackholeCurrent();
     // proxy budget: 1 s x (2 missed + 1) = 3 s, plus slack for a busy machine
-    TestWait.until(() -> !tunnelUp("a"), 8_000, "the proxy to declare the client dead and drop the route");
+    TestWait.until(
+        () -> !tunnelUp("a"), 8_000, "the proxy to declare the client dead and drop the route");
     long ms = (System.nanoTime() - silentAt) / 1_000_000;
     assertTrue(ms >= 1_500, "not before two keepalives went unanswered: " + ms + " ms");
     assertEquals(List.of("up"), events, "the client did not see anything");
@@ -166,7 +188,8 @@ class TunnelServerTest {
     relay[0].blackholeCurrent();
     // client budget: 0.5 s x (2 missed + 1) = 1.5 s, before the proxy's 3 s
     TestWait.until(() -> events.contains("down"), 5_000, "the client to declare the proxy dead");
-    TestWait.until(() -> t.isUp() && tunnelUp("a") && events.size() == 3, 10_000, "the tunnel to be back");
+    TestWait.until(
+        () -> t.isUp() && tunnelUp("a") && events.size() == 3, 10_000, "the tunnel to be back");
     int port = ProxyApi.find(proxy.apiPort(), "myapp", "a").getInteger("port");
     assertEquals("Request served by container_on_laptop", servedBy(port));
   }
@@ -179,36 +202,59 @@ class TunnelServerTest {
     JsonObject b = register("bob", bob);
     // another intercept's port, with a valid login
     TunnelClient steal = tunnel(b, bob, proxy.sshPort(), a.getInteger("port"));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> steal.start().get(20, TimeUnit.SECONDS));
-    assertTrue(e.getCause().getMessage().contains("refused to forward port " + a.getInteger("port")), e.getMessage());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> steal.start().get(20, TimeUnit.SECONDS));
+    assertTrue(
+        e.getCause().getMessage().contains("refused to forward port " + a.getInteger("port")),
+        e.getMessage());
     // a wrong key, and bob's key for alice
-    assertThrows(ExecutionException.class,
-        () -> tunnel(a, TunnelKeys.generate(), proxy.sshPort(), a.getInteger("port")).start().get(20, TimeUnit.SECONDS));
-    assertThrows(ExecutionException.class,
-        () -> tunnel(a, bob, proxy.sshPort(), a.getInteger("port")).start().get(20, TimeUnit.SECONDS));
+    assertThrows(
+        ExecutionException.class,
+        () ->
+            tunnel(a, TunnelKeys.generate(), proxy.sshPort(), a.getInteger("port"))
+                .start()
+                .get(20, TimeUnit.SECONDS));
+    assertThrows(
+        ExecutionException.class,
+        () ->
+            tunnel(a, bob, proxy.sshPort(), a.getInteger("port"))
+                .start()
+                .get(20, TimeUnit.SECONDS));
     assertNull(ProxyApi.find(proxy.apiPort(), "myapp", "alice").getValue("tunnel"));
 
     // logged in as alice: no exec, shell, sftp, local forward
     SshClient client = TunnelClient.newSshClient();
     closing.add(client::stop);
-    try (ClientSession s = client.connect(a.getString("sshUser"), "127.0.0.1", proxy.sshPort())
-        .verify(Duration.ofSeconds(10)).getSession()) {
+    try (ClientSession s =
+        client
+            .connect(a.getString("sshUser"), "127.0.0.1", proxy.sshPort())
+            .verify(Duration.ofSeconds(10))
+            .getSession()) {
       s.addPublicKeyIdentity(alice);
       s.auth().verify(Duration.ofSeconds(10));
-      assertThrows(Exception.class, () -> s.createExecChannel("true").open().verify(Duration.ofSeconds(10)));
-      assertThrows(Exception.class, () -> s.createShellChannel().open().verify(Duration.ofSeconds(10)));
-      assertThrows(Exception.class, () -> s.createSubsystemChannel("sftp").open().verify(Duration.ofSeconds(10)));
-      var local = s.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0),
-          new SshdSocketAddress("127.0.0.1", proxy.apiPort()));
+      assertThrows(
+          Exception.class, () -> s.createExecChannel("true").open().verify(Duration.ofSeconds(10)));
+      assertThrows(
+          Exception.class, () -> s.createShellChannel().open().verify(Duration.ofSeconds(10)));
+      assertThrows(
+          Exception.class,
+          () -> s.createSubsystemChannel("sftp").open().verify(Duration.ofSeconds(10)));
+      var local =
+          s.startLocalPortForwarding(
+              new SshdSocketAddress("127.0.0.1", 0),
+              new SshdSocketAddress("127.0.0.1", proxy.apiPort()));
       try (Socket sock = new Socket()) {
         sock.connect(new InetSocketAddress("127.0.0.1", local.getPort()), 5_000);
         sock.setSoTimeout(10_000);
         sock.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-        assertEquals(-1, firstByte(sock), "the direct-tcpip channel is refused: no answer from the API");
+        assertEquals(
+            -1, firstByte(sock), "the direct-tcpip channel is refused: no answer from the API");
       }
       // still usable for what it is for
-      assertNotNull(s.startRemotePortForwarding(new SshdSocketAddress("0.0.0.0", a.getInteger("port")),
-          new SshdSocketAddress("127.0.0.1", laptop)));
+      assertNotNull(
+          s.startRemotePortForwarding(
+              new SshdSocketAddress("0.0.0.0", a.getInteger("port")),
+              new SshdSocketAddress("127.0.0.1", laptop)));
       assertEquals("Request served by container_on_laptop", servedBy(a.getInteger("port")));
     }
   }
