@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean format
+.PHONY: build test demo bench clean format docs
 
 build: $(JSA)
 
@@ -31,3 +31,8 @@ clean:
 # google-java-format through Spotless; `make test` refuses unformatted sources
 format:
 	mvn -B -q spotless:apply
+
+# docs/configuration.md's settings table, from the declarations in ConfigKey
+docs:
+	mvn -B -q compile -Dspotless.check.skip=true
+	java -cp target/classes dev.intercept.config.ConfigDoc docs/configuration.md

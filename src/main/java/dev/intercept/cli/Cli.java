@@ -1,39 +1,43 @@
 package dev.intercept.cli;
 
+import dev.intercept.config.ConfigException;
 import dev.intercept.config.Role;
-import java.io.PrintWriter;
+import dev.intercept.echo.EchoRole;
+import dev.intercept.proxy.ProxyRole;
+import dev.intercept.sidecar.SidecarRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Picks the role from --role and hands the remaining arguments to that role's command. */
-@Command(
-    name = "intercept.jar",
-    mixinStandardHelpOptions = true,
-    version = "intercept 0.1.0",
-    description =
-        "Divert a deployment's HTTP requests whose headers match to your laptop.%n"
-            + "Roles: proxy (in the cluster), sidecar (next to each app pod), client (your laptop), echo (demo server).%n"
-            + "Run --role=ROLE --help for a role's options.")
-public final class Cli implements java.util.concurrent.Callable<Integer> {
+/**
+ * Picks the role from {@code --role} and hands every other argument to that role's command, so
+ * {@code --role=proxy --help} shows the proxy's options. Without a role: the jar's own usage.
+ */
+public final class Cli {
   /** Exit code meaning "servers started: leave the JVM running". */
   public static final int KEEP_RUNNING = Integer.MIN_VALUE;
 
-  @Option(
-      names = "--role",
-      required = true,
-      paramLabel = "ROLE",
-      description = "proxy, sidecar, client or echo")
-  String role;
+  static final String VERSION = "intercept 0.1.0";
+  private static final String USAGE =
+      String.join(
+          "%n",
+          "Usage: java -jar intercept.jar --role=ROLE [OPTIONS]",
+          "Divert a deployment's HTTP requests whose headers match to your laptop.",
+          "Roles: proxy (in the cluster), sidecar (next to each app pod), client (your laptop),"
+              + " echo (demo server).",
+          "Run --role=ROLE --help for a role's options.");
 
-  @Unmatched List<String> rest = new ArrayList<>();
+  private Cli() {}
 
-  @Override
-  public Integer call() {
+  public static int run(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String role = takeRole(rest);
+    if (role == null) {
+      return withoutRole(rest);
+    }
     Role r;
     try {
       r = Role.valueOf(role.toUpperCase(Locale.ROOT));
@@ -45,33 +49,86 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
     quietLogsFor(r);
     // initialise logging once, here: threads that start logging at the same moment make SLF4J
     // print "replayed calls" warnings
-    org.slf4j.LoggerFactory.getILoggerFactory();
-    Object command =
-        switch (r) {
-          case PROXY -> new ProxyCommand();
-          case SIDECAR -> new SidecarCommand();
-          case ECHO -> new EchoCommand();
-          case CLIENT -> new ClientCommand();
-        };
-    CommandLine cl = commandLine(command);
-    return cl.execute(rest.toArray(String[]::new));
+    LoggerFactory.getILoggerFactory();
+    return commandLine(r).execute(rest.toArray(String[]::new));
   }
 
-  static CommandLine commandLine(Object command) {
-    CommandLine cl = new CommandLine(command);
+  /** Removes {@code --role=X} or {@code --role X} from the arguments; returns X, or null. */
+  private static String takeRole(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--role=")) {
+        args.remove(i);
+        return a.substring("--role=".length());
+      }
+      if (a.equals("--role") && i + 1 < args.size()) {
+        args.remove(i);
+        return args.remove(i);
+      }
+    }
+    return null;
+  }
+
+  private static int withoutRole(List<String> args) {
+    if (args.contains("--version") || args.contains("-V")) {
+      System.out.println(VERSION);
+      return 0;
+    }
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.printf(USAGE + "%n");
+      return 0;
+    }
+    System.err.println(
+        "intercept: say which role to run: --role=proxy, sidecar, client or echo (see --help)");
+    return 2;
+  }
+
+  static CommandLine commandLine(Role r) {
+    CommandLine cl =
+        switch (r) {
+          case PROXY ->
+              ServeCommand.commandLine(
+                  r,
+                  "In-cluster proxy: intercept API, sidecar long-polls, SSH server for reverse"
+                      + " tunnels.",
+                  ProxyRole::start);
+          case SIDECAR ->
+              ServeCommand.commandLine(
+                  r,
+                  "Sidecar in front of an app pod: serves the app's traffic, diverting intercepted"
+                      + " requests.",
+                  SidecarRole::start);
+          case ECHO ->
+              ServeCommand.commandLine(
+                  r,
+                  "HTTP echo server: 'Request served by NAME', the request line, the headers.",
+                  EchoRole::start);
+          case CLIENT -> ClientCommand.commandLine();
+        };
+    return withErrorHandlers(cl);
+  }
+
+  /** Bad input: one line and exit 2; a failure while running: one line and exit 1. */
+  private static CommandLine withErrorHandlers(CommandLine cl) {
     cl.setParameterExceptionHandler(
         (ex, args) -> {
-          PrintWriter err = ex.getCommandLine().getErr();
-          err.println("intercept: " + ex.getMessage() + " (see --help)");
+          ex.getCommandLine().getErr().println("intercept: " + ex.getMessage() + " (see --help)");
           return 2;
         });
     cl.setExecutionExceptionHandler(
         (ex, c, parsed) -> {
-          c.getErr()
-              .println("intercept: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-          return 1;
+          c.getErr().println("intercept: " + RoleLauncher.message(ex));
+          return ex instanceof ConfigException ? 2 : 1;
         });
     return cl;
+  }
+
+  /** A command spec with --help and --version, named as the user calls it. */
+  static CommandSpec spec(Object command, String name, String description) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+    spec.name(name).mixinStandardHelpOptions(true).version(VERSION);
+    spec.usageMessage().description(description);
+    return spec;
   }
 
   /** The client's terminal shows T: lines, not server logs. Must run before any logger exists. */
@@ -79,13 +136,5 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
     if (r == Role.CLIENT && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-  }
-
-  public static int run(String[] args) {
-    CommandLine cl = commandLine(new Cli());
-    cl.setUnmatchedArgumentsAllowed(true);
-    cl.setUnmatchedOptionsArePositionalParams(true);
-    cl.setStopAtUnmatched(true);
-    return cl.execute(args);
   }
 }

@@ -17,15 +17,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "--role=client",
@@ -41,38 +42,27 @@ final class ClientCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** Options every client command shares. */
+  /**
+   * The client's settings (--proxy-url, ...) are added to every subcommand from their declarations.
+   */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new ClientCommand());
+    cl.getSubcommands()
+        .values()
+        .forEach(sub -> SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT));
+    return cl;
+  }
+
+  /** What every client command shares: its settings. */
   static class Common {
-    @Option(
-        names = "--config",
-        paramLabel = "FILE",
-        description = "JSON or YAML config file (see config/client.yaml)")
-    Path config;
-
-    @Option(
-        names = "--proxy-url",
-        paramLabel = "URL[,URL...]",
-        description = "proxy API (default http://telepresence-proxy:8081)")
-    String proxyUrl;
-
-    @Option(names = "--renew-seconds", description = "lease renewal period (default 3)")
-    Integer renewSeconds;
-
-    @Option(
-        names = "--request-timeout-seconds",
-        description = "timeout of one call to the proxy (default 5)")
-    Integer requestTimeoutSeconds;
+    @Spec CommandSpec spec;
 
     Config load(Vertx vertx) {
-      return load(vertx, new EnumMap<>(ConfigKey.class));
-    }
-
-    /** {@code f}: the command's own flags; the shared ones are added. */
-    Config load(Vertx vertx, Map<ConfigKey, Object> f) {
-      f.put(ConfigKey.PROXY_URL, proxyUrl);
-      f.put(ConfigKey.RENEW_SECONDS, renewSeconds);
-      f.put(ConfigKey.REQUEST_TIMEOUT_SECONDS, requestTimeoutSeconds);
-      return RoleLauncher.loadConfig(vertx, Role.CLIENT, config, f);
+      return RoleLauncher.loadConfig(
+          vertx,
+          Role.CLIENT,
+          SettingOptions.configFile(spec),
+          SettingOptions.flags(spec, Role.CLIENT));
     }
   }
 
@@ -121,16 +111,6 @@ final class ClientCommand implements Callable<Integer> {
                 + " to the pods (default: they get a 502 that says so)")
     boolean failOpenLocal;
 
-    @Option(
-        names = "--ssh-keepalive-seconds",
-        description = "seconds between SSH keepalives (default 2)")
-    Integer sshKeepaliveSeconds;
-
-    @Option(
-        names = "--ssh-keepalive-max-missed",
-        description = "unanswered keepalives before reconnecting (default 3)")
-    Integer sshKeepaliveMaxMissed;
-
     @Override
     public Integer call() {
       List<Matcher> matchers = new ArrayList<>();
@@ -157,10 +137,7 @@ final class ClientCommand implements Callable<Integer> {
       StartupTiming.mark("Vert.x up");
       InterceptSession session = null;
       try {
-        Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
-        f.put(ConfigKey.SSH_KEEPALIVE_SECONDS, sshKeepaliveSeconds);
-        f.put(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, sshKeepaliveMaxMissed);
-        Config c = load(vertx, f);
+        Config c = load(vertx);
         StartupTiming.mark("config loaded");
         InterceptSession.Options o =
             new InterceptSession.Options(
@@ -169,9 +146,9 @@ final class ClientCommand implements Callable<Integer> {
                 matchers,
                 "127.0.0.1",
                 port,
-                c.httpUrls(ConfigKey.PROXY_URL),
-                c.integer(ConfigKey.RENEW_SECONDS, 1, 3600),
-                c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L,
+                c.get(ConfigKey.PROXY_URL),
+                c.get(ConfigKey.RENEW_SECONDS),
+                c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
                 Keepalive.from(c),
                 userKey,
                 failOpenLocal);
@@ -225,8 +202,8 @@ final class ClientCommand implements Callable<Integer> {
         ProxyApiClient api =
             new ProxyApiClient(
                 vertx,
-                c.httpUrls(ConfigKey.PROXY_URL),
-                c.integer(ConfigKey.REQUEST_TIMEOUT_SECONDS, 1, 600) * 1000L);
+                c.get(ConfigKey.PROXY_URL),
+                c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L);
         JsonArray list = RoleLauncher.await(api.list(app));
         if (list.isEmpty()) {
           System.out.println("no intercepts");
@@ -247,7 +224,7 @@ final class ClientCommand implements Callable<Integer> {
         return 0;
       } catch (RuntimeException e) {
         System.err.println("intercept: " + RoleLauncher.message(e));
-        return 1;
+        return e instanceof ConfigException ? 2 : 1;
       } finally {
         closeQuietly(vertx);
       }

@@ -9,8 +9,10 @@ import dev.intercept.config.RoleHandle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
@@ -29,15 +31,18 @@ final class RoleLauncher {
             .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
   }
 
-  static Config loadConfig(Vertx vertx, Role role, Path file, Map<ConfigKey, Object> flags) {
+  static Config loadConfig(Vertx vertx, Role role, Path file, Map<ConfigKey<?>, ?> flags) {
     return await(ConfigLoader.load(vertx, role, file, flags));
   }
 
-  /** Starts a long-running role; on failure prints one line and returns non-zero. */
+  /**
+   * Starts a long-running role. A bad setting: one line, exit 2; a failure to start (a port in use,
+   * an unreadable key): one line, exit 1.
+   */
   static int serve(
       Role role,
       Path file,
-      Map<ConfigKey, Object> flags,
+      Map<ConfigKey<?>, ?> flags,
       BiFunction<Vertx, Config, Future<? extends RoleHandle>> start) {
     Vertx vertx = newVertx();
     try {
@@ -64,31 +69,41 @@ final class RoleLauncher {
     } catch (RuntimeException e) {
       System.err.println("intercept " + role.id() + ": " + message(e));
       vertx.close();
-      return 1;
+      return e instanceof ConfigException ? 2 : 1;
     }
   }
 
   static String message(Throwable e) {
     Throwable t = e;
-    while ((t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
+    while ((t.getMessage() == null || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof java.net.BindException
+    if (t instanceof BindException
         || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
       return "cannot listen: " + t.getMessage() + " (is another process using the port?)";
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
+  /** Waits for a start-up step; its failure comes out as the exception it failed with. */
   static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_S, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      throw c instanceof RuntimeException re ? re : new ConfigException(message(c));
+      throw c instanceof RuntimeException re ? re : new StartupFailure(message(c));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupFailure("interrupted while starting");
     } catch (Exception e) {
-      throw new ConfigException(message(e));
+      throw new StartupFailure("timed out after " + START_TIMEOUT_S + " s: " + message(e));
+    }
+  }
+
+  /** A start-up step failed for a reason that is not a setting (exit 1). */
+  static final class StartupFailure extends RuntimeException {
+    StartupFailure(String message) {
+      super(message, null, false, false);
     }
   }
 }

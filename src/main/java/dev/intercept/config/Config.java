@@ -1,129 +1,101 @@
 package dev.intercept.config;
 
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.StringJoiner;
 
-/** A role's merged configuration with typed, validated getters; read once per role. */
+/**
+ * A role's configuration: every setting of the role, validated against its declaration when the
+ * configuration is built (so a bad value stops the role before anything starts) and typed.
+ */
 public final class Config {
-  private final Role role;
-  private final JsonObject values;
+  /** A setting's text and where it came from ("--api-port", "INTERCEPT_API_PORT", a file). */
+  public record Source(String text, String origin) {}
 
-  public Config(Role role, JsonObject values) {
+  private final Role role;
+  private final Map<ConfigKey<?>, Object> values;
+
+  private Config(Role role, Map<ConfigKey<?>, Object> values) {
     this.role = role;
     this.values = values;
+  }
+
+  /**
+   * Validates {@code given} (the merged layers; absent = the default) for every setting of the
+   * role; throws {@link ConfigException} naming the first bad one and what it accepts.
+   */
+  public static Config of(Role role, Map<ConfigKey<?>, Source> given) {
+    Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
+    for (ConfigKey<?> k : ConfigKey.of(role)) {
+      values.put(k, value(k, given.get(k)));
+    }
+    return new Config(role, values);
+  }
+
+  /** A configuration from values a program sets (tests, embedding), checked the same way. */
+  public static Config of(Role role, Map<ConfigKey<?>, ?> set, String origin) {
+    Map<ConfigKey<?>, Source> given = new LinkedHashMap<>();
+    set.forEach((k, v) -> given.put(k, new Source(text(v), origin)));
+    return of(role, given);
+  }
+
+  /** The text form of a value given as an object: lists are comma-joined. */
+  static String text(Object v) {
+    if (v instanceof List<?> list) {
+      StringJoiner j = new StringJoiner(",");
+      list.forEach(item -> j.add(String.valueOf(item)));
+      return j.toString();
+    }
+    return String.valueOf(v);
+  }
+
+  private static Object value(ConfigKey<?> k, Source s) {
+    String text = s == null ? null : s.text().trim();
+    if (text == null || (text.isEmpty() && k.required())) {
+      if (k.required()) {
+        throw new ConfigException(
+            k.key()
+                + " is required (set "
+                + (k.alias() != null ? k.alias() + " or " : "")
+                + k.flag()
+                + ")");
+      }
+      return k.defaultValue();
+    }
+    try {
+      return k.type().parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          k.key()
+              + " must be "
+              + k.type().accepts()
+              + ", got '"
+              + text
+              + "'"
+              + (s.origin().equals(k.flag()) ? "" : " (from " + s.origin() + ")"));
+    }
   }
 
   public Role role() {
     return role;
   }
 
-  public String string(ConfigKey k) {
-    Object v = values.getValue(k.key());
-    return v == null ? null : v.toString().trim();
-  }
-
-  public String required(ConfigKey k) {
-    String v = string(k);
-    if (v == null || v.isEmpty()) {
-      throw new ConfigException(
-          k.key()
-              + " is required"
-              + (k.alias() != null
-                  ? " (set " + k.alias() + " or --" + k.key() + ")"
-                  : " (--" + k.key() + ")"));
+  /** The setting's value; asking for a setting of another role is a programming error. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigKey<T> k) {
+    if (!values.containsKey(k)) {
+      throw new IllegalArgumentException(k.key() + " is not a setting of the " + role.id());
     }
-    return v;
+    return (T) values.get(k);
   }
 
-  public int integer(ConfigKey k, int min, int max) {
-    String v = required(k);
-    int n;
-    try {
-      n = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(k.key() + " must be a whole number, got '" + v + "'");
-    }
-    if (n < min || n > max) {
-      throw new ConfigException(k.key() + " must be between " + min + " and " + max + ", got " + n);
-    }
-    return n;
-  }
-
-  public boolean bool(ConfigKey k) {
-    String v = required(k);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new ConfigException(k.key() + " must be true or false, got '" + v + "'");
-    }
-    return Boolean.parseBoolean(v);
-  }
-
-  public int port(ConfigKey k) {
-    return integer(k, 0, 65535);
-  }
-
-  /** "9000-9015" or "9000,9001,9005-9007". */
-  public List<Integer> portList(ConfigKey k) {
-    String v = required(k);
-    List<Integer> ports = new ArrayList<>();
-    try {
-      for (String part : v.split(",")) {
-        String p = part.trim();
-        int dash = p.indexOf('-');
-        int from = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).trim());
-        int to = dash < 0 ? from : Integer.parseInt(p.substring(dash + 1).trim());
-        if (from < 1 || to > 65535 || from > to) {
-          throw new NumberFormatException();
-        }
-        for (int port = from; port <= to; port++) {
-          if (!ports.contains(port)) {
-            ports.add(port);
-          }
-        }
-      }
-    } catch (NumberFormatException e) {
-      throw new ConfigException(
-          k.key() + " must be ports 1-65535 as 'FROM-TO' or a comma list, got '" + v + "'");
-    }
-    return List.copyOf(ports);
-  }
-
-  public List<String> list(ConfigKey k) {
-    List<String> out = new ArrayList<>();
-    for (String s : required(k).split(",")) {
-      if (!s.isBlank()) {
-        out.add(s.trim());
-      }
-    }
-    return out;
-  }
-
-  /** A comma-separated list of http://HOST[:PORT][/PATH] URLs. */
-  public List<java.net.URI> httpUrls(ConfigKey k) {
-    List<java.net.URI> out = new ArrayList<>();
-    for (String s : list(k)) {
-      try {
-        java.net.URI u = new java.net.URI(s);
-        if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-          throw new IllegalArgumentException();
-        }
-        out.add(u);
-      } catch (Exception e) {
-        throw new ConfigException(k.key() + " '" + s + "' is not an http://HOST[:PORT] URL");
-      }
-    }
-    return out;
-  }
-
-  /** One line for the start-up log: every key of this role and its value. */
+  /** One line for the start-up log: every setting of this role and its value. */
   public String describe() {
-    TreeMap<String, Object> sorted = new TreeMap<>();
-    for (ConfigKey k : ConfigKey.values()) {
-      if (k.roles().contains(role)) {
-        sorted.put(k.key(), values.getValue(k.key()));
-      }
-    }
-    return sorted.toString();
+    StringJoiner j = new StringJoiner(", ", "{", "}");
+    values.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey((a, b) -> a.key().compareTo(b.key())))
+        .forEach(e -> j.add(e.getKey().key() + "=" + e.getKey().type().render(e.getValue())));
+    return j.toString();
   }
 }

@@ -5,238 +5,193 @@ import static dev.intercept.config.Role.ECHO;
 import static dev.intercept.config.Role.PROXY;
 import static dev.intercept.config.Role.SIDECAR;
 
+import dev.intercept.protocol.Names;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Every configuration key, declared once: name, default, roles and meaning. docs/configuration.md
- * lists the same table (a test keeps them in step). Environment: {@code INTERCEPT_<KEY>} (upper
- * case, '-' to '_'), plus the seed's APPNAME/APPPORT. System properties: {@code intercept.<key>}.
+ * Every setting, declared once: name, type and accepted values, default, roles, one-line doc. The
+ * command-line options of each role, the environment and system-property names, validation and
+ * docs/configuration.md are all derived from these declarations. {@code defaultText} is the default
+ * as a user would write it (null: required); {@code alias} the seed's environment name.
  */
-public enum ConfigKey {
-  LISTEN_HOST(
-      "listen-host",
-      "0.0.0.0",
-      EnumSet.of(PROXY, SIDECAR, ECHO),
-      null,
-      "Address the role's servers bind (API, SSH, sidecar listener, echo)."),
-  API_PORT("api-port", 8081, EnumSet.of(PROXY), null, "Proxy HTTP API port (0 = any free port)."),
-  SSH_PORT(
-      "ssh-port",
-      8022,
-      EnumSet.of(PROXY),
-      null,
-      "Proxy SSH server port for reverse tunnels (0 = any free port)."),
-  FORWARD_PORTS(
-      "forward-ports",
-      "9000-9015",
-      EnumSet.of(PROXY),
-      null,
-      "Pool of forward ports the proxy hands out, one per intercept: 'FROM-TO' or a comma list."),
-  FORWARD_BIND_HOST(
-      "forward-bind-host",
-      "0.0.0.0",
-      EnumSet.of(PROXY),
-      null,
-      "Address the forward ports bind: all interfaces in a cluster so sidecars reach them; 127.0.0.1 locally."),
-  ADVERTISE_HOST(
-      "advertise-host",
-      "127.0.0.1",
-      EnumSet.of(PROXY),
-      null,
-      "Address of this proxy replica that sidecars use to reach its forward ports (pod IP in Kubernetes)."),
-  PUBLIC_SSH_HOST(
-      "public-ssh-host",
-      "",
-      EnumSet.of(PROXY),
-      null,
-      "Host clients should use for SSH; empty = the host of the client's proxy URL."),
-  HOST_KEY_FILE(
-      "host-key-file",
-      "",
-      EnumSet.of(PROXY),
-      null,
-      "SSH host key file: an unencrypted OpenSSH or PEM private key (EC, Ed25519, RSA), e.g. a Kubernetes Secret"
-          + " mount; generated there (EC P-256, mode 0600) if missing, never replaced; empty = a fresh key in memory."),
-  SSH_KEEPALIVE_SECONDS(
-      "ssh-keepalive-seconds",
-      2,
-      EnumSet.of(PROXY, CLIENT),
-      null,
-      "Seconds between SSH keepalive requests, sent by both ends of a tunnel."),
-  SSH_KEEPALIVE_MAX_MISSED(
-      "ssh-keepalive-max-missed",
-      3,
-      EnumSet.of(PROXY, CLIENT),
-      null,
-      "Unanswered keepalives after which a tunnel's peer is taken for dead and the session closed"
-          + " (the client then reconnects)."),
-  LEASE_SECONDS(
-      "lease-seconds",
-      10,
-      EnumSet.of(PROXY),
-      null,
-      "Lease TTL: an intercept whose client has not renewed for this long is removed."),
-  MAX_WAITERS(
-      "max-waiters",
-      1024,
-      EnumSet.of(PROXY),
-      null,
-      "Most route long-polls held open at once by one proxy; beyond it a poll gets 503 with Retry-After."),
-  MAX_POLL_WAIT_SECONDS(
-      "max-poll-wait-seconds", 60, EnumSet.of(PROXY), null, "Upper bound on a long-poll's wait=S."),
-  PUBLIC_SSH_PORT(
-      "public-ssh-port",
-      0,
-      EnumSet.of(PROXY),
-      null,
-      "SSH port clients should use (the Service's); 0 = the port this replica's SSH server bound."),
-  CLUSTER(
-      "cluster",
-      false,
-      EnumSet.of(PROXY),
-      null,
-      "Run as one replica of a cluster (Vert.x over Hazelcast): state shared, any replica answers."),
-  CLUSTER_MEMBERS(
-      "cluster-members",
-      "127.0.0.1",
-      EnumSet.of(PROXY),
-      null,
-      "TCP-IP discovery: comma list of HOST or HOST:PORT of replicas' Hazelcast members."),
-  CLUSTER_K8S_SERVICE_DNS(
-      "cluster-k8s-service-dns",
-      "",
-      EnumSet.of(PROXY),
-      null,
-      "Kubernetes discovery: the headless Service's DNS name (replaces cluster-members when set)."),
-  CLUSTER_HOST(
-      "cluster-host",
-      "",
-      EnumSet.of(PROXY),
-      null,
-      "Address Hazelcast and the event bus bind and publish; empty = advertise-host."),
-  CLUSTER_PORT(
-      "cluster-port",
-      5701,
-      EnumSet.of(PROXY),
-      null,
-      "Hazelcast member port (the next free one is tried when taken)."),
-  EVENTBUS_PORT(
-      "eventbus-port", 0, EnumSet.of(PROXY), null, "Clustered event bus port (0 = any free port)."),
-  CLUSTER_FAILURE_SECONDS(
-      "cluster-failure-seconds",
-      5,
-      EnumSet.of(PROXY),
-      null,
-      "A replica silent for this long is declared gone; its tunnels are marked down."),
-  LISTEN_PORT(
-      "listen-port",
-      9900,
-      EnumSet.of(SIDECAR),
-      null,
-      "Sidecar data-plane port (0 = any free port)."),
-  APP_NAME(
-      "app-name",
-      "",
-      EnumSet.of(SIDECAR),
-      "APPNAME",
-      "The app this sidecar serves; empty = plain forwarder with no intercepts."),
-  APP_PORT(
-      "app-port", null, EnumSet.of(SIDECAR), "APPPORT", "Port of the app on 127.0.0.1 (required)."),
-  APP_HOST(
-      "app-host", "127.0.0.1", EnumSet.of(SIDECAR), null, "Host of the app behind the sidecar."),
-  PROXY_URL(
-      "proxy-url",
-      "http://telepresence-proxy:8081",
+public record ConfigKey<T>(
+    String key, ValueType<T> type, String defaultText, Set<Role> roles, String doc, String alias) {
+  private static final List<ConfigKey<?>> ALL = new ArrayList<>();
+  private static final ValueType<String> APP_NAME_TYPE =
+      ValueType.matching("NAME", "a DNS label (" + Names.RULE + ")", Names.LABEL, true);
+
+  // spotless:off: a table, one declaration a setting
+  public static final ConfigKey<String> LISTEN_HOST = declare(
+      "listen-host", ValueType.host(false), "0.0.0.0", EnumSet.of(PROXY, SIDECAR, ECHO),
+      "Address the role's servers bind (API, SSH, sidecar listener, echo).");
+  public static final ConfigKey<Integer> API_PORT = declare(
+      "api-port", ValueType.port(true), "8081", EnumSet.of(PROXY),
+      "Proxy HTTP API port.");
+  public static final ConfigKey<Integer> SSH_PORT = declare(
+      "ssh-port", ValueType.port(true), "8022", EnumSet.of(PROXY),
+      "Proxy SSH server port for reverse tunnels.");
+  public static final ConfigKey<List<Integer>> FORWARD_PORTS = declare(
+      "forward-ports", ValueType.portRanges(), "9000-9015", EnumSet.of(PROXY),
+      "Pool of forward ports the proxy hands out, one per intercept.");
+  public static final ConfigKey<String> FORWARD_BIND_HOST = declare(
+      "forward-bind-host", ValueType.host(false), "0.0.0.0", EnumSet.of(PROXY),
+      "Address the forward ports bind: all interfaces in a cluster so sidecars reach them; "
+          + "127.0.0.1 locally.");
+  public static final ConfigKey<String> ADVERTISE_HOST = declare(
+      "advertise-host", ValueType.host(false), "127.0.0.1", EnumSet.of(PROXY),
+      "Address of this proxy replica that sidecars use to reach its forward ports (pod IP in "
+          + "Kubernetes).");
+  public static final ConfigKey<String> PUBLIC_SSH_HOST = declare(
+      "public-ssh-host", ValueType.host(true), "", EnumSet.of(PROXY),
+      "Host clients should use for SSH; empty = the host of the client's proxy URL.");
+  public static final ConfigKey<Integer> PUBLIC_SSH_PORT = declare(
+      "public-ssh-port", ValueType.integer(0, 65535), "0", EnumSet.of(PROXY),
+      "SSH port clients should use (the Service's); 0 = the port this replica's SSH server "
+          + "bound.");
+  public static final ConfigKey<String> HOST_KEY_FILE = declare(
+      "host-key-file", ValueType.path("FILE", true), "", EnumSet.of(PROXY),
+      "SSH host key file: an unencrypted OpenSSH or PEM private key (EC, Ed25519, RSA), e.g. "
+          + "a Kubernetes Secret mount; generated there (EC P-256, mode 0600) if missing, never "
+          + "replaced; empty = a fresh key in memory.");
+  public static final ConfigKey<Integer> SSH_KEEPALIVE_SECONDS = declare(
+      "ssh-keepalive-seconds", ValueType.integer(1, 3600), "2", EnumSet.of(PROXY, CLIENT),
+      "Seconds between SSH keepalive requests, sent by both ends of a tunnel.");
+  public static final ConfigKey<Integer> SSH_KEEPALIVE_MAX_MISSED = declare(
+      "ssh-keepalive-max-missed", ValueType.integer(1, 100), "3", EnumSet.of(PROXY, CLIENT),
+      "Unanswered keepalives after which a tunnel's peer is taken for dead and the session "
+          + "closed (the client then reconnects).");
+  public static final ConfigKey<Integer> LEASE_SECONDS = declare(
+      "lease-seconds", ValueType.integer(1, 3600), "10", EnumSet.of(PROXY),
+      "Lease TTL: an intercept whose client has not renewed for this long is removed.");
+  public static final ConfigKey<Integer> MAX_WAITERS = declare(
+      "max-waiters", ValueType.integer(1, 1_000_000), "1024", EnumSet.of(PROXY),
+      "Most route long-polls held open at once by one proxy; beyond it a poll gets 503 with "
+          + "Retry-After.");
+  public static final ConfigKey<Integer> MAX_POLL_WAIT_SECONDS = declare(
+      "max-poll-wait-seconds", ValueType.integer(1, 3600), "60", EnumSet.of(PROXY),
+      "Upper bound on a long-poll's wait=S.");
+  public static final ConfigKey<Boolean> CLUSTER = declare(
+      "cluster", ValueType.bool(), "false", EnumSet.of(PROXY),
+      "Run as one replica of a cluster (Vert.x over Hazelcast): state shared, any replica "
+          + "answers.");
+  public static final ConfigKey<List<String>> CLUSTER_MEMBERS = declare(
+      "cluster-members", ValueType.list("HOST[:PORT]"), "127.0.0.1", EnumSet.of(PROXY),
+      "TCP-IP discovery: the replicas' Hazelcast members.");
+  public static final ConfigKey<String> CLUSTER_K8S_SERVICE_DNS = declare(
+      "cluster-k8s-service-dns", ValueType.host(true), "", EnumSet.of(PROXY),
+      "Kubernetes discovery: the headless Service's DNS name (replaces cluster-members when "
+          + "set).");
+  public static final ConfigKey<String> CLUSTER_HOST = declare(
+      "cluster-host", ValueType.host(true), "", EnumSet.of(PROXY),
+      "Address Hazelcast and the event bus bind and publish; empty = advertise-host.");
+  public static final ConfigKey<Integer> CLUSTER_PORT = declare(
+      "cluster-port", ValueType.port(true), "5701", EnumSet.of(PROXY),
+      "Hazelcast member port (the next free one is tried when taken).");
+  public static final ConfigKey<Integer> EVENTBUS_PORT = declare(
+      "eventbus-port", ValueType.port(true), "0", EnumSet.of(PROXY),
+      "Clustered event bus port.");
+  public static final ConfigKey<Integer> CLUSTER_FAILURE_SECONDS = declare(
+      "cluster-failure-seconds", ValueType.integer(1, 300), "5", EnumSet.of(PROXY),
+      "A replica silent for this long is declared gone; its tunnels are marked down.");
+  public static final ConfigKey<Integer> LISTEN_PORT = declare(
+      "listen-port", ValueType.port(true), "9900", EnumSet.of(SIDECAR),
+      "Sidecar data-plane port.");
+  public static final ConfigKey<String> APP_NAME = aliased("APPNAME", 
+      "app-name", APP_NAME_TYPE, "", EnumSet.of(SIDECAR),
+      "The app this sidecar serves; empty = plain forwarder with no intercepts.");
+  public static final ConfigKey<Integer> APP_PORT = aliased("APPPORT", 
+      "app-port", ValueType.port(false), null, EnumSet.of(SIDECAR),
+      "Port of the app behind the sidecar (required).");
+  public static final ConfigKey<String> APP_HOST = declare(
+      "app-host", ValueType.host(false), "127.0.0.1", EnumSet.of(SIDECAR),
+      "Host of the app behind the sidecar.");
+  public static final ConfigKey<List<URI>> PROXY_URL = declare(
+      "proxy-url", ValueType.httpUrls(), "http://telepresence-proxy:8081",
       EnumSet.of(SIDECAR, CLIENT),
-      null,
-      "Proxy API base URL; a comma-separated list is tried in turn."),
-  POLL_WAIT_SECONDS(
-      "poll-wait-seconds",
-      25,
-      EnumSet.of(SIDECAR),
-      null,
-      "How long the sidecar asks the proxy to hold each route long-poll."),
-  ROUTE_TIMEOUT_SECONDS(
-      "route-timeout-seconds",
-      15,
-      EnumSet.of(SIDECAR),
-      null,
-      "Upstream response timeout per request, as Envoy's default route timeout (504 after it)."),
-  DATA_PLANE(
-      "data-plane",
-      "builtin",
-      EnumSet.of(SIDECAR),
-      null,
-      "Data plane: 'builtin' (Vert.x router in this process) or 'envoy' (writes Envoy's file-based config)."),
-  ENVOY_CONFIG_DIR(
-      "envoy-config-dir",
-      "/etc/intercept/envoy",
-      EnumSet.of(SIDECAR),
-      null,
-      "Envoy mode: directory of bootstrap.yaml, lds.yaml, cds.yaml (Envoy watches it for moves)."),
-  ENVOY_BINARY(
-      "envoy-binary",
-      "",
-      EnumSet.of(SIDECAR),
-      null,
-      "Envoy mode: the envoy executable to start and supervise; empty = 'envoy' on PATH, else files only."),
-  ENVOY_ADMIN_PORT(
-      "envoy-admin-port",
-      9901,
-      EnumSet.of(SIDECAR),
-      null,
-      "Envoy mode: Envoy's admin port, bound on 127.0.0.1 only."),
-  RENEW_SECONDS(
-      "renew-seconds", 3, EnumSet.of(CLIENT), null, "How often the client renews its lease."),
-  REQUEST_TIMEOUT_SECONDS(
-      "request-timeout-seconds",
-      5,
-      EnumSet.of(SIDECAR, CLIENT),
-      null,
-      "Timeout for one API call to the proxy (connect and answer)."),
-  PORT("port", 8080, EnumSet.of(ECHO), null, "Echo server port (0 = any free port)."),
-  HOSTNAME(
-      "hostname",
-      "",
-      EnumSet.of(ECHO),
-      null,
+      "Proxy API base URL; several are tried in turn.");
+  public static final ConfigKey<Integer> POLL_WAIT_SECONDS = declare(
+      "poll-wait-seconds", ValueType.integer(1, 600), "25", EnumSet.of(SIDECAR),
+      "How long the sidecar asks the proxy to hold each route long-poll.");
+  public static final ConfigKey<Integer> ROUTE_TIMEOUT_SECONDS = declare(
+      "route-timeout-seconds", ValueType.integer(1, 3600), "15", EnumSet.of(SIDECAR),
+      "Upstream response timeout per request, as Envoy's default route timeout (504 after "
+          + "it).");
+  public static final ConfigKey<String> DATA_PLANE = declare(
+      "data-plane", ValueType.choice("builtin", "envoy"), "builtin", EnumSet.of(SIDECAR),
+      "Data plane: 'builtin' (Vert.x router in this process) or 'envoy' (writes Envoy's "
+          + "file-based config).");
+  public static final ConfigKey<String> ENVOY_CONFIG_DIR = declare(
+      "envoy-config-dir", ValueType.path("DIR", false), "/etc/intercept/envoy", EnumSet.of(SIDECAR),
+      "Envoy mode: directory of bootstrap.yaml, lds.yaml, cds.yaml (Envoy watches it for "
+          + "moves).");
+  public static final ConfigKey<String> ENVOY_BINARY = declare(
+      "envoy-binary", ValueType.path("FILE", true), "", EnumSet.of(SIDECAR),
+      "Envoy mode: the envoy executable to start and supervise; empty = 'envoy' on PATH, else "
+          + "files only.");
+  public static final ConfigKey<Integer> ENVOY_ADMIN_PORT = declare(
+      "envoy-admin-port", ValueType.port(true), "9901", EnumSet.of(SIDECAR),
+      "Envoy mode: Envoy's admin port, bound on 127.0.0.1 only.");
+  public static final ConfigKey<Integer> RENEW_SECONDS = declare(
+      "renew-seconds", ValueType.integer(1, 3600), "3", EnumSet.of(CLIENT),
+      "How often the client renews its lease.");
+  public static final ConfigKey<Integer> REQUEST_TIMEOUT_SECONDS = declare(
+      "request-timeout-seconds", ValueType.integer(1, 600), "5", EnumSet.of(SIDECAR, CLIENT),
+      "Timeout for one API call to the proxy (connect and answer).");
+  public static final ConfigKey<Integer> PORT = declare(
+      "port", ValueType.port(true), "8080", EnumSet.of(ECHO),
+      "Echo server port.");
+  public static final ConfigKey<String> HOSTNAME = declare(
+      "hostname", ValueType.text("NAME"), "", EnumSet.of(ECHO),
       "Name the echo server reports; empty = this machine's host name.");
+  // spotless:on
 
-  private final String key;
-  private final Object defaultValue;
-  private final Set<Role> roles;
-  private final String alias;
-  private final String doc;
-
-  ConfigKey(String key, Object defaultValue, Set<Role> roles, String alias, String doc) {
-    this.key = key;
-    this.defaultValue = defaultValue;
-    this.roles = roles;
-    this.alias = alias;
-    this.doc = doc;
+  /** Every setting, in declaration order. */
+  public static List<ConfigKey<?>> all() {
+    return Collections.unmodifiableList(ALL);
   }
 
-  public String key() {
-    return key;
+  /** The settings of one role, in declaration order. */
+  public static List<ConfigKey<?>> of(Role role) {
+    return ALL.stream().filter(k -> k.roles.contains(role)).toList();
   }
 
-  public Object defaultValue() {
-    return defaultValue;
+  private static <T> ConfigKey<T> declare(
+      String key, ValueType<T> type, String defaultText, Set<Role> roles, String doc) {
+    return aliased(null, key, type, defaultText, roles, doc);
   }
 
-  public Set<Role> roles() {
-    return roles;
+  private static <T> ConfigKey<T> aliased(
+      String alias,
+      String key,
+      ValueType<T> type,
+      String defaultText,
+      Set<Role> roles,
+      String doc) {
+    ConfigKey<T> k =
+        new ConfigKey<>(key, type, defaultText, Collections.unmodifiableSet(roles), doc, alias);
+    // a default its type refuses fails the class's initialisation, so every test sees it
+    k.defaultValue();
+    ALL.add(k);
+    return k;
   }
 
-  public String doc() {
-    return doc;
+  /** The default, typed; null when the setting is required. */
+  public T defaultValue() {
+    return defaultText == null ? null : type.parse(defaultText);
   }
 
-  /** The seed's environment name (APPNAME, APPPORT), or null. */
-  public String alias() {
-    return alias;
+  public boolean required() {
+    return defaultText == null;
+  }
+
+  public String flag() {
+    return "--" + key;
   }
 
   public String envName() {
@@ -245,5 +200,10 @@ public enum ConfigKey {
 
   public String sysPropName() {
     return "intercept." + key;
+  }
+
+  @Override
+  public String toString() {
+    return key;
   }
 }

@@ -1,62 +1,61 @@
 package dev.intercept.config;
 
+import dev.intercept.config.Config.Source;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Layers a role's configuration with vertx-config, later wins: defaults, config file, environment,
- * system properties, command-line flags. Environment and system-property names are mapped to keys
- * here and nowhere else.
+ * system properties, command-line flags. Environment and system-property names come from the
+ * settings' declarations and are mapped here and nowhere else.
  */
 public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  public static Future<Config> load(
-      Vertx vertx, Role role, Path file, Map<ConfigKey, Object> flags) {
+  /** {@code flags}: values given on the command line (text or typed), null entries ignored. */
+  public static Future<Config> load(Vertx vertx, Role role, Path file, Map<ConfigKey<?>, ?> flags) {
     if (file != null && !Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("config file " + file + " does not exist"));
     }
-    List<Future<JsonObject>> layers = new ArrayList<>();
-    layers.add(Future.succeededFuture(defaults(role)));
-    layers.add(
-        file == null ? Future.succeededFuture(new JsonObject()) : retrieve(vertx, fileStore(file)));
-    layers.add(
-        retrieve(vertx, new ConfigStoreOptions().setType("env"))
-            .map(env -> renamed(role, env, true)));
-    layers.add(
-        retrieve(vertx, new ConfigStoreOptions().setType("sys"))
-            .map(sys -> renamed(role, sys, false)));
-    JsonObject flagLayer = new JsonObject();
-    flags.forEach(
-        (k, v) -> {
-          if (v != null) {
-            flagLayer.put(k.key(), v);
-          }
-        });
-    layers.add(Future.succeededFuture(flagLayer));
-    return Future.all(layers)
+    Future<Map<ConfigKey<?>, Source>> fromFile =
+        file == null
+            ? Future.succeededFuture(Map.of())
+            : retrieve(vertx, fileStore(file)).map(json -> fileLayer(role, json, file));
+    Future<Map<ConfigKey<?>, Source>> fromEnv =
+        retrieve(vertx, rawStore("env")).map(env -> envLayer(role, env));
+    Future<Map<ConfigKey<?>, Source>> fromSys =
+        retrieve(vertx, rawStore("sys")).map(sys -> sysLayer(role, sys));
+    return Future.all(fromFile, fromEnv, fromSys)
         .map(
             all -> {
-              JsonObject merged = new JsonObject();
-              for (int i = 0; i < layers.size(); i++) {
-                JsonObject layer = all.resultAt(i);
-                if (i == 1) {
-                  checkKnownKeys(role, layer, file);
-                }
-                merged.mergeIn(layer);
-              }
-              return new Config(role, merged);
+              Map<ConfigKey<?>, Source> merged = new HashMap<>();
+              merged.putAll(fromFile.result());
+              merged.putAll(fromEnv.result());
+              merged.putAll(fromSys.result());
+              flags.forEach(
+                  (k, v) -> {
+                    if (v != null) {
+                      merged.put(k, new Source(Config.text(v), k.flag()));
+                    }
+                  });
+              return Config.of(role, merged);
             });
+  }
+
+  /** Values as the text they were given in: validation is the settings' job. */
+  private static ConfigStoreOptions rawStore(String type) {
+    return new ConfigStoreOptions().setType(type).setConfig(new JsonObject().put("raw-data", true));
   }
 
   private static ConfigStoreOptions fileStore(Path file) {
@@ -92,44 +91,13 @@ public final class ConfigLoader {
     return e.getMessage();
   }
 
-  static JsonObject defaults(Role role) {
-    JsonObject d = new JsonObject();
-    for (ConfigKey k : ConfigKey.values()) {
-      if (k.roles().contains(role) && k.defaultValue() != null) {
-        d.put(k.key(), k.defaultValue());
-      }
-    }
-    return d;
-  }
-
-  /** Keeps only this role's keys, renamed from INTERCEPT_X / APPNAME or intercept.x. */
-  private static JsonObject renamed(Role role, JsonObject source, boolean env) {
-    JsonObject out = new JsonObject();
-    for (ConfigKey k : ConfigKey.values()) {
-      if (!k.roles().contains(role)) {
-        continue;
-      }
-      if (env) {
-        if (k.alias() != null && source.containsKey(k.alias())) {
-          out.put(k.key(), source.getValue(k.alias()));
-        }
-        if (source.containsKey(k.envName())) {
-          out.put(k.key(), source.getValue(k.envName()));
-        }
-      } else if (source.containsKey(k.sysPropName())) {
-        out.put(k.key(), source.getValue(k.sysPropName()));
-      }
-    }
-    return out;
-  }
-
-  private static void checkKnownKeys(Role role, JsonObject fileLayer, Path file) {
-    for (String name : fileLayer.fieldNames()) {
-      boolean known = false;
-      for (ConfigKey k : ConfigKey.values()) {
-        known |= k.key().equals(name) && k.roles().contains(role);
-      }
-      if (!known) {
+  /** A file names settings by key; one the role does not have is an error, not ignored. */
+  private static Map<ConfigKey<?>, Source> fileLayer(Role role, JsonObject json, Path file) {
+    Map<ConfigKey<?>, Source> out = new HashMap<>();
+    List<ConfigKey<?>> keys = ConfigKey.of(role);
+    for (String name : json.fieldNames()) {
+      ConfigKey<?> k = keys.stream().filter(c -> c.key().equals(name)).findFirst().orElse(null);
+      if (k == null) {
         throw new ConfigException(
             "unknown key '"
                 + name
@@ -139,6 +107,35 @@ public final class ConfigLoader {
                 + file
                 + " (see docs/configuration.md)");
       }
+      Object v = json.getValue(name);
+      if (v != null) {
+        String text = Config.text(v instanceof JsonArray a ? a.getList() : v);
+        out.put(k, new Source(text, file.toString()));
+      }
     }
+    return out;
+  }
+
+  /** INTERCEPT_X, and the seed's APPNAME/APPPORT (INTERCEPT_X wins when both are set). */
+  private static Map<ConfigKey<?>, Source> envLayer(Role role, JsonObject env) {
+    Map<ConfigKey<?>, Source> out = new HashMap<>();
+    for (ConfigKey<?> k : ConfigKey.of(role)) {
+      for (String name : new String[] {k.alias(), k.envName()}) {
+        if (name != null && env.containsKey(name)) {
+          out.put(k, new Source(Config.text(env.getValue(name)), name));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<ConfigKey<?>, Source> sysLayer(Role role, JsonObject sys) {
+    Map<ConfigKey<?>, Source> out = new HashMap<>();
+    for (ConfigKey<?> k : ConfigKey.of(role)) {
+      if (sys.containsKey(k.sysPropName())) {
+        out.put(k, new Source(Config.text(sys.getValue(k.sysPropName())), "-D" + k.sysPropName()));
+      }
+    }
+    return out;
   }
 }

@@ -12,10 +12,10 @@ public final class EchoRole {
   private EchoRole() {}
 
   public static Future<RoleHandle> start(Vertx vertx, Config config) {
-    String host = config.required(ConfigKey.LISTEN_HOST);
-    int port = config.port(ConfigKey.PORT);
-    String name = config.string(ConfigKey.HOSTNAME);
-    if (name == null || name.isEmpty()) {
+    String host = config.get(ConfigKey.LISTEN_HOST);
+    int port = config.get(ConfigKey.PORT);
+    String name = config.get(ConfigKey.HOSTNAME);
+    if (name.isEmpty()) {
       name = hostName();
     }
     EchoServer echo = new EchoServer(host, port, name);

@@ -4,7 +4,12 @@ import java.util.regex.Pattern;
 
 /** Names of apps and intercepts: Kubernetes DNS labels (DESIGN.md). */
 public final class Names {
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  /** A DNS label: 1 to 63 characters. */
+  public static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** What {@link #LABEL} accepts, in words. */
+  public static final String RULE =
+      "at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit";
 
   private Names() {}
 
@@ -12,12 +17,8 @@ public final class Names {
     if (value == null || value.isEmpty()) {
       throw new InvalidInputException(what + " is missing");
     }
-    if (value.length() > 63 || !LABEL.matcher(value).matches()) {
-      throw new InvalidInputException(
-          what
-              + " '"
-              + value
-              + "' must be at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit");
+    if (!LABEL.matcher(value).matches()) {
+      throw new InvalidInputException(what + " '" + value + "' must be " + RULE);
     }
     return value;
   }

@@ -2,13 +2,13 @@ package dev.intercept.proxy;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.RoleHandle;
+import dev.intercept.config.ValueType;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +161,7 @@ public final class ProxyRole {
                                 + ":"
                                 + ssh.port()
                                 + " forward-ports="
-                                + ranges(s.forwardPorts())
+                                + ValueType.ranges(s.forwardPorts())
                                 + "@"
                                 + s.forwardBindHost()
                                 + " advertise="
@@ -179,22 +179,5 @@ public final class ProxyRole {
                         return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
                       });
             });
-  }
-
-  static String ranges(List<Integer> ports) {
-    StringBuilder b = new StringBuilder();
-    int i = 0;
-    while (i < ports.size()) {
-      int j = i;
-      while (j + 1 < ports.size() && ports.get(j + 1) == ports.get(j) + 1) {
-        j++;
-      }
-      b.append(b.length() == 0 ? "" : ",").append(ports.get(i));
-      if (j > i) {
-        b.append('-').append(ports.get(j));
-      }
-      i = j + 1;
-    }
-    return b.toString();
   }
 }

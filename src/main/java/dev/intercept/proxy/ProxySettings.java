@@ -34,28 +34,28 @@ public record ProxySettings(
 
   public static ProxySettings from(Config c) {
     return new ProxySettings(
-        c.required(ConfigKey.LISTEN_HOST),
-        c.port(ConfigKey.API_PORT),
-        c.port(ConfigKey.SSH_PORT),
-        c.portList(ConfigKey.FORWARD_PORTS),
-        c.required(ConfigKey.FORWARD_BIND_HOST),
-        c.required(ConfigKey.ADVERTISE_HOST),
-        c.string(ConfigKey.PUBLIC_SSH_HOST),
-        c.string(ConfigKey.HOST_KEY_FILE),
+        c.get(ConfigKey.LISTEN_HOST),
+        c.get(ConfigKey.API_PORT),
+        c.get(ConfigKey.SSH_PORT),
+        c.get(ConfigKey.FORWARD_PORTS),
+        c.get(ConfigKey.FORWARD_BIND_HOST),
+        c.get(ConfigKey.ADVERTISE_HOST),
+        c.get(ConfigKey.PUBLIC_SSH_HOST),
+        c.get(ConfigKey.HOST_KEY_FILE),
         Keepalive.from(c),
-        c.integer(ConfigKey.LEASE_SECONDS, 1, 3600),
-        c.integer(ConfigKey.MAX_WAITERS, 1, 1_000_000),
-        c.integer(ConfigKey.MAX_POLL_WAIT_SECONDS, 1, 3600),
-        c.port(ConfigKey.PUBLIC_SSH_PORT),
+        c.get(ConfigKey.LEASE_SECONDS),
+        c.get(ConfigKey.MAX_WAITERS),
+        c.get(ConfigKey.MAX_POLL_WAIT_SECONDS),
+        c.get(ConfigKey.PUBLIC_SSH_PORT),
         new Cluster(
-            c.bool(ConfigKey.CLUSTER),
-            c.list(ConfigKey.CLUSTER_MEMBERS),
-            c.string(ConfigKey.CLUSTER_K8S_SERVICE_DNS),
-            c.string(ConfigKey.CLUSTER_HOST).isEmpty()
-                ? c.required(ConfigKey.ADVERTISE_HOST)
-                : c.string(ConfigKey.CLUSTER_HOST),
-            c.port(ConfigKey.CLUSTER_PORT),
-            c.port(ConfigKey.EVENTBUS_PORT),
-            c.integer(ConfigKey.CLUSTER_FAILURE_SECONDS, 1, 300)));
+            c.get(ConfigKey.CLUSTER),
+            c.get(ConfigKey.CLUSTER_MEMBERS),
+            c.get(ConfigKey.CLUSTER_K8S_SERVICE_DNS),
+            c.get(ConfigKey.CLUSTER_HOST).isEmpty()
+                ? c.get(ConfigKey.ADVERTISE_HOST)
+                : c.get(ConfigKey.CLUSTER_HOST),
+            c.get(ConfigKey.CLUSTER_PORT),
+            c.get(ConfigKey.EVENTBUS_PORT),
+            c.get(ConfigKey.CLUSTER_FAILURE_SECONDS)));
   }
 }

@@ -35,9 +35,9 @@ public class RouteWatcher extends VerticleBase {
   private boolean failing;
   private boolean connected;
 
-  public RouteWatcher(SidecarSettings settings, List<URI> urls) {
+  public RouteWatcher(SidecarSettings settings) {
     this.settings = settings;
-    this.urls = urls;
+    this.urls = settings.proxyUrls();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.intercept.sidecar;
 
 import dev.intercept.config.Config;
-import dev.intercept.config.ConfigKey;
 import dev.intercept.config.RoleHandle;
 import dev.intercept.envoy.EnvoyConfigWriter;
 import dev.intercept.envoy.EnvoyProcess;
@@ -12,7 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The sidecar role: a data plane (built-in router or Envoy), and the route watcher when APPNAME is
@@ -23,7 +22,6 @@ public final class SidecarRole {
 
   public static Future<RoleHandle> start(Vertx vertx, Config config) {
     SidecarSettings s = SidecarSettings.from(config);
-    List<URI> urls = config.httpUrls(ConfigKey.PROXY_URL);
     Future<String> plane =
         s.dataPlane() == SidecarSettings.DataPlane.ENVOY
             ? startEnvoy(vertx, s)
@@ -38,7 +36,12 @@ public final class SidecarRole {
                   + ":"
                   + s.appPort()
                   + (s.intercepts()
-                      ? " APPNAME=" + s.appName() + " proxy=" + String.join(",", s.proxyUrls())
+                      ? " APPNAME="
+                          + s.appName()
+                          + " proxy="
+                          + s.proxyUrls().stream()
+                              .map(URI::toString)
+                              .collect(Collectors.joining(","))
                       : ""));
           System.out.println("intercept sidecar: config " + config.describe());
           if (!s.intercepts()) {
@@ -46,9 +49,7 @@ public final class SidecarRole {
                 "intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
             return Future.succeededFuture((RoleHandle) vertx::close);
           }
-          return vertx
-              .deployVerticle(new RouteWatcher(s, urls))
-              .map(x -> (RoleHandle) vertx::close);
+          return vertx.deployVerticle(new RouteWatcher(s)).map(x -> (RoleHandle) vertx::close);
         });
   }
 

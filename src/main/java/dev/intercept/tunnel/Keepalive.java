@@ -21,8 +21,8 @@ public record Keepalive(Duration interval, int maxMissed) {
   /** From the keys proxy and client share. */
   public static Keepalive from(Config c) {
     return new Keepalive(
-        Duration.ofSeconds(c.integer(ConfigKey.SSH_KEEPALIVE_SECONDS, 1, 3600)),
-        c.integer(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, 1, 100));
+        Duration.ofSeconds(c.get(ConfigKey.SSH_KEEPALIVE_SECONDS)),
+        c.get(ConfigKey.SSH_KEEPALIVE_MAX_MISSED));
   }
 
   /** How long a dead peer may go unnoticed, at most. */

@@ -20,14 +20,8 @@ class ManifestsTest {
 
   @Test
   void manifestsParseAndNameOnlyRealKeys() throws Exception {
-    Set<String> env =
-        java.util.Arrays.stream(ConfigKey.values())
-            .map(ConfigKey::envName)
-            .collect(Collectors.toSet());
-    Set<String> flags =
-        java.util.Arrays.stream(ConfigKey.values())
-            .map(k -> "--" + k.key())
-            .collect(Collectors.toSet());
+    Set<String> env = ConfigKey.all().stream().map(ConfigKey::envName).collect(Collectors.toSet());
+    Set<String> flags = ConfigKey.all().stream().map(ConfigKey::flag).collect(Collectors.toSet());
     flags.addAll(List.of("--role", "--config"));
     List<Path> files = new ArrayList<>();
     for (String dir : List.of("k8s", "example")) {

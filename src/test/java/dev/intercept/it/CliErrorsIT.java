@@ -3,6 +3,9 @@ package dev.intercept.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.config.ConfigKey;
+import dev.intercept.config.Role;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,25 +30,50 @@ class CliErrorsIT {
   @Test
   void sidecarWithoutAppPortRefusesToStart() throws Exception {
     String line =
-        failsWith(1, Map.of("APPNAME", "myapp"), "--role=sidecar", "--listen-port", "0").get(0);
-    assertTrue(line.contains("app-port is required (set APPPORT"), line);
+        failsWith(2, Map.of("APPNAME", "myapp"), "--role=sidecar", "--listen-port", "0").get(0);
+    assertEquals("intercept sidecar: app-port is required (set APPPORT or --app-port)", line);
   }
 
   @Test
-  void unknownRoleAndBadFlags() throws Exception {
+  void unknownRoleAndBadSettingsExitWithTwoAndOneLine() throws Exception {
     assertTrue(failsWith(2, Map.of(), "--role=wizard").get(0).contains("unknown role 'wizard'"));
+    assertEquals(
+        "intercept proxy: api-port must be a port from 0 to 65535 (0: any free port), got 'eighty'",
+        failsWith(2, Map.of(), "--role=proxy", "--api-port", "eighty").get(0));
+    assertEquals(
+        "intercept proxy: api-port must be a port from 0 to 65535 (0: any free port), got '70000'"
+            + " (from INTERCEPT_API_PORT)",
+        failsWith(2, Map.of("INTERCEPT_API_PORT", "70000"), "--role=proxy").get(0));
+    assertEquals(
+        "intercept: renew-seconds must be a whole number from 1 to 3600, got '0'",
+        failsWith(2, Map.of(), "--role=client", "list", "--renew-seconds", "0").get(0));
     assertTrue(
-        failsWith(2, Map.of(), "--role=proxy", "--api-port", "eighty")
-            .get(0)
-            .contains("--api-port"));
-    assertTrue(
-        failsWith(1, Map.of(), "--role=proxy", "--api-port", "70000")
-            .get(0)
-            .contains("api-port must be between"));
-    assertTrue(
-        failsWith(1, Map.of(), "--role=echo", "--config", "/nonexistent.yaml")
+        failsWith(2, Map.of(), "--role=echo", "--config", "/nonexistent.yaml")
             .get(0)
             .contains("does not exist"));
+    assertTrue(
+        failsWith(2, Map.of(), "--role=proxy", "--no-such-flag").get(0).contains("--no-such-flag"));
+  }
+
+  @Test
+  void everyRoleListsItsOwnOptions() throws Exception {
+    for (Role role : Role.values()) {
+      List<String> args = new ArrayList<>(List.of("--role=" + role.id()));
+      if (role == Role.CLIENT) {
+        args.add("intercept");
+      }
+      args.add("--help");
+      try (RoleProcess p = RoleProcess.start("help", Map.of(), args.toArray(String[]::new))) {
+        assertEquals(0, p.awaitExit(30_000), p.stderr().toString());
+        String usage = String.join("\n", p.stdout());
+        for (ConfigKey<?> k : ConfigKey.all()) {
+          assertEquals(
+              k.roles().contains(role),
+              usage.contains(k.flag() + (k.type().isFlag() ? "[=" : "=") + k.type().label()),
+              role.id() + " --help and " + k.flag() + ":\n" + usage);
+        }
+      }
+    }
   }
 
   @Test

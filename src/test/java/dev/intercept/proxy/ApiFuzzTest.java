@@ -3,22 +3,16 @@ package dev.intercept.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.ProxyFixture;
 import dev.intercept.config.ConfigKey;
-import dev.intercept.config.ConfigLoader;
-import dev.intercept.config.Role;
 import dev.intercept.tunnel.TunnelKeys;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,30 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class ApiFuzzTest {
   private static final String KEY = TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic());
-  private Vertx vertx;
+  private ProxyFixture fixture;
   private ProxyRole.Running proxy;
-  private HttpClient http;
-
-  static <T> T get(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
-    f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
-    f.put(ConfigKey.API_PORT, 0);
-    f.put(ConfigKey.SSH_PORT, 0);
-    f.put(ConfigKey.FORWARD_PORTS, "42000-42001");
-    f.put(ConfigKey.LEASE_SECONDS, 3600);
-    proxy = get(ProxyRole.start(vertx, get(ConfigLoader.load(vertx, Role.PROXY, null, f))));
-    http = vertx.createHttpClient();
+    fixture = ProxyFixture.start(Map.of(ConfigKey.LEASE_SECONDS, 3600));
+    proxy = fixture.running();
   }
 
   @AfterEach
   void stop() throws Exception {
-    get(proxy.stop());
+    fixture.close();
   }
 
   private static final String[] TYPES = {

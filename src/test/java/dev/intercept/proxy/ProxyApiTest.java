@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.ProxyFixture;
 import dev.intercept.config.ConfigKey;
-import dev.intercept.config.ConfigLoader;
-import dev.intercept.config.Role;
 import dev.intercept.tunnel.TunnelKeys;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,27 +22,19 @@ import org.junit.jupiter.api.Test;
 /** The proxy API on a real server (port 0): validation, ownership, pool, long-poll. */
 class ProxyApiTest {
   private static final String KEY = TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic());
-  private Vertx vertx;
+  private ProxyFixture fixture;
   private ProxyRole.Running proxy;
   private WebClient web;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    web = WebClient.create(vertx);
     startProxy(10);
   }
 
   void startProxy(int leaseSeconds) throws Exception {
-    Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
-    f.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
-    f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
-    f.put(ConfigKey.API_PORT, 0);
-    f.put(ConfigKey.SSH_PORT, 0);
-    f.put(ConfigKey.FORWARD_PORTS, "41000-41001");
-    f.put(ConfigKey.FORWARD_BIND_HOST, "127.0.0.1");
-    var config = get(ConfigLoader.load(vertx, Role.PROXY, null, f));
-    proxy = get(ProxyRole.start(vertx, config));
+    fixture = ProxyFixture.start(Map.of(ConfigKey.LEASE_SECONDS, leaseSeconds));
+    proxy = fixture.running();
+    web = WebClient.create(fixture.vertx());
     // the apps these tests use have a sidecar (its first poll is what lets intercepts be created)
     for (String app : new String[] {"myapp", "other"}) {
       assertEquals(
@@ -55,7 +44,12 @@ class ProxyApiTest {
 
   @AfterEach
   void stop() throws Exception {
-    get(proxy.stop());
+    fixture.close();
+  }
+
+  /** The i-th port of the proxy's forward-port pool: handed out in order. */
+  int pool(int i) {
+    return proxy.settings().forwardPorts().get(i);
   }
 
   static <T> T get(io.vertx.core.Future<T> f) throws Exception {
@@ -101,7 +95,7 @@ class ProxyApiTest {
         call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body("me", ":path", ".*ark3.*"));
     assertEquals(201, r.statusCode(), r.bodyAsString());
     JsonObject created = r.bodyAsJsonObject();
-    assertEquals(41000, created.getInteger("port"));
+    assertEquals(pool(0), created.getInteger("port"));
     assertEquals("test.myapp", created.getString("sshUser"));
     assertEquals(proxy.sshPort(), created.getInteger("sshPort"));
     assertTrue(created.getString("hostKey").startsWith("ecdsa-sha2-nistp256 "));
@@ -260,7 +254,7 @@ class ProxyApiTest {
     HttpResponse<Buffer> c =
         call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body("me", ":path", "/c"));
     assertEquals(201, c.statusCode());
-    assertEquals(41000, c.bodyAsJsonObject().getInteger("port"));
+    assertEquals(pool(0), c.bodyAsJsonObject().getInteger("port"));
   }
 
   @Test
@@ -288,9 +282,7 @@ class ProxyApiTest {
 
   @Test
   void aLapsedLeaseRemovesTheInterceptAndFreesItsPortWhileRenewalKeepsOneAlive() throws Exception {
-    get(proxy.stop());
-    vertx = Vertx.vertx();
-    web = WebClient.create(vertx);
+    fixture.close();
     startProxy(1);
     assertEquals(
         201,
@@ -318,7 +310,7 @@ class ProxyApiTest {
             "/api/v1/apps/myapp/intercepts/lapsed",
             body("someone-else", ":path", "/x"));
     assertEquals(201, reuse.statusCode(), "the name is free again");
-    assertEquals(41001, reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
+    assertEquals(pool(1), reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
   }
 
   @Test

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
+import dev.intercept.config.Role;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
@@ -18,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,16 +84,23 @@ class BuiltinRouterTest {
     app = upstream("app", () -> {});
     laptop = upstream("laptop", laptopRequests::incrementAndGet);
     SidecarSettings s =
-        SidecarSettings.builtin(
-            "127.0.0.1",
-            0,
-            "myapp",
-            "127.0.0.1",
-            app.actualPort(),
-            List.of("http://127.0.0.1:1"),
-            25,
-            1,
-            5);
+        SidecarSettings.from(
+            Config.of(
+                Role.SIDECAR,
+                Map.of(
+                    ConfigKey.LISTEN_HOST,
+                    "127.0.0.1",
+                    ConfigKey.LISTEN_PORT,
+                    0,
+                    ConfigKey.APP_NAME,
+                    "myapp",
+                    ConfigKey.APP_PORT,
+                    app.actualPort(),
+                    ConfigKey.PROXY_URL,
+                    "http://127.0.0.1:1",
+                    ConfigKey.ROUTE_TIMEOUT_SECONDS,
+                    1),
+                "test"));
     router = new BuiltinRouter(s);
     get(vertx.deployVerticle(router));
     client =

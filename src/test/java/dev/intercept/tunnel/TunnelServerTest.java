@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.ProxyFixture;
 import dev.intercept.TestWait;
 import dev.intercept.config.ConfigKey;
-import dev.intercept.config.ConfigLoader;
-import dev.intercept.config.Role;
 import dev.intercept.echo.EchoServer;
 import dev.intercept.it.Http;
 import dev.intercept.it.ProxyApi;
@@ -21,7 +20,6 @@ import java.net.Socket;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class TunnelServerTest {
   private static final Keepalive FAST = new Keepalive(Duration.ofMillis(500), 2);
+  private ProxyFixture fixture;
   private Vertx vertx;
   private ProxyRole.Running proxy;
   private int laptop;
@@ -51,16 +50,14 @@ class TunnelServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    Map<ConfigKey, Object> f = new EnumMap<>(ConfigKey.class);
-    f.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
-    f.put(ConfigKey.API_PORT, 0);
-    f.put(ConfigKey.SSH_PORT, 0);
-    f.put(ConfigKey.FORWARD_PORTS, Http.freePorts(3));
-    f.put(ConfigKey.FORWARD_BIND_HOST, "127.0.0.1");
-    f.put(ConfigKey.SSH_KEEPALIVE_SECONDS, 1);
-    f.put(ConfigKey.SSH_KEEPALIVE_MAX_MISSED, 2);
-    proxy = get(ProxyRole.start(vertx, get(ConfigLoader.load(vertx, Role.PROXY, null, f))));
+    fixture =
+        ProxyFixture.start(
+            Map.of(
+                ConfigKey.FORWARD_PORTS, Http.freePorts(3),
+                ConfigKey.SSH_KEEPALIVE_SECONDS, 1,
+                ConfigKey.SSH_KEEPALIVE_MAX_MISSED, 2));
+    proxy = fixture.running();
+    vertx = fixture.vertx();
     EchoServer echo = new EchoServer("127.0.0.1", 0, "container_on_laptop");
     get(vertx.deployVerticle(echo));
     laptop = echo.actualPort();
@@ -71,7 +68,7 @@ class TunnelServerTest {
     for (AutoCloseable c : closing) {
       c.close();
     }
-    get(proxy.stop());
+    fixture.close();
   }
 
   static <T> T get(io.vertx.core.Future<T> f) throws Exception {
