@@ -1,6 +1,6 @@
 package dev.intercept.cli;
 
-import dev.intercept.client.InterceptSession;
+import dev.intercept.client.SessionOptions;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.tunnel.TunnelKeys;
 import java.io.IOException;
@@ -17,7 +17,7 @@ final class UserKeyFile {
 
   private UserKeyFile() {}
 
-  static InterceptSession.UserKey read(Path file) {
+  static SessionOptions.UserKey read(Path file) {
     String text;
     try {
       if (Files.size(file) > MAX_BYTES) {
@@ -45,6 +45,6 @@ final class UserKeyFile {
     String name = file.toString();
     String privateKey =
         name.endsWith(".pub") ? name.substring(0, name.length() - 4) : "YOUR_PRIVATE_KEY";
-    return new InterceptSession.UserKey(line, privateKey);
+    return new SessionOptions.UserKey(line, privateKey);
   }
 }

@@ -1,5 +1,6 @@
 package dev.intercept.envoy;
 
+import dev.intercept.retry.Backoff;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvoyProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EnvoyProcess.class);
-  private static final long MIN_BACKOFF_MS = 500;
-  private static final long MAX_BACKOFF_MS = 30_000;
+
+  /** An Envoy that ran this long before dying restarts at once again. */
   private static final long HEALTHY_AFTER_MS = 60_000;
+
+  private final Backoff restarts = new Backoff(500, 30_000);
 
   private final Path binary;
   private final Path bootstrap;
@@ -58,49 +61,51 @@ public final class EnvoyProcess implements AutoCloseable {
   }
 
   private void supervise() {
-    long backoff = MIN_BACKOFF_MS;
     while (!stopping) {
       long started = System.currentTimeMillis();
+      String why;
       try {
-        Process p =
-            new ProcessBuilder(
-                    List.of(
-                        binary.toString(),
-                        "-c",
-                        bootstrap.toString(),
-                        "--log-format",
-                        "[envoy] %l %v"))
-                .redirectErrorStream(true)
-                .start();
-        process = p;
-        LOG.info("Envoy started (pid {}): {} -c {}", p.pid(), binary, bootstrap);
-        try (BufferedReader r =
-            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            LOG.info("{}", line);
-          }
-        }
-        int code = p.waitFor();
+        int code = runOnce();
         if (stopping) {
           return;
         }
-        LOG.warn("Envoy exited with {}; restarting in {} ms", code, backoff);
+        why = "Envoy exited with " + code;
       } catch (IOException e) {
-        LOG.warn("cannot start Envoy {}: {}; retrying in {} ms", binary, e.getMessage(), backoff);
+        why = "cannot start Envoy " + binary + ": " + e.getMessage();
       } catch (InterruptedException e) {
         return;
       }
       if (System.currentTimeMillis() - started > HEALTHY_AFTER_MS) {
-        backoff = MIN_BACKOFF_MS;
+        restarts.reset();
       }
+      long delay = restarts.next(null);
+      LOG.warn("{}; restarting in {} ms", why, delay);
       try {
-        Thread.sleep(backoff);
+        Thread.sleep(delay);
       } catch (InterruptedException e) {
         return;
       }
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
+  }
+
+  /** Runs Envoy until it exits, its output in our log; returns its exit code. */
+  private int runOnce() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    binary.toString(), "-c", bootstrap.toString(), "--log-format", "[envoy] %l %v"))
+            .redirectErrorStream(true)
+            .start();
+    process = p;
+    LOG.info("Envoy started (pid {}): {} -c {}", p.pid(), binary, bootstrap);
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        LOG.info("{}", line);
+      }
+    }
+    return p.waitFor();
   }
 
   public Process current() {

@@ -1,6 +1,5 @@
 package dev.intercept.protocol;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -59,35 +58,16 @@ public record Intercept(
         app, name, matchers, port, tunnel, tunnelReplica, owner, publicKey, seq, createdAt, t);
   }
 
-  public static JsonArray matchersJson(List<Matcher> matchers) {
-    JsonArray a = new JsonArray();
-    matchers.forEach(m -> a.add(m.toJson()));
-    return a;
-  }
-
-  /** The stored form (everything). */
+  /** The stored form: what the API shows, plus the key and the creation order. */
   public JsonObject toJson() {
-    return toApiJson().put("publicKey", publicKey).put("seq", seq);
-  }
-
-  /** What the API lists: no key material. */
-  public JsonObject toApiJson() {
-    return new JsonObject()
-        .put("app", app)
-        .put("name", name)
-        .put("matchers", matchersJson(matchers))
-        .put("port", port)
-        .put("tunnel", tunnel == null ? null : tunnel.toJson().put("replica", tunnelReplica))
-        .put("owner", owner)
-        .put("createdAt", createdAt)
-        .put("expiresAt", expiresAt);
+    return ListedIntercept.of(this).toJson().put("publicKey", publicKey).put("seq", seq);
   }
 
   public static Intercept fromJson(JsonObject j) {
     return new Intercept(
         j.getString("app"),
         j.getString("name"),
-        j.getJsonArray("matchers").stream().map(Matcher::fromJson).toList(),
+        Matcher.fromJson(j.getJsonArray("matchers")),
         j.getInteger("port"),
         HostPort.fromJson(j.getJsonObject("tunnel")),
         j.getJsonObject("tunnel") == null ? null : j.getJsonObject("tunnel").getString("replica"),

@@ -49,7 +49,7 @@ public record InterceptRequest(List<Matcher> matchers, String publicKey, String 
 
   public JsonObject toJson() {
     return new JsonObject()
-        .put("matchers", Intercept.matchersJson(matchers))
+        .put("matchers", Matcher.toJson(matchers))
         .put("publicKey", publicKey)
         .put("owner", owner);
   }

@@ -2,7 +2,9 @@ package dev.intercept.protocol;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -79,6 +81,18 @@ public record Matcher(String header, String regex) {
 
   public JsonObject toJson() {
     return new JsonObject().put("header", header).put("regex", regex);
+  }
+
+  /** A list of matchers as the API writes it. */
+  public static JsonArray toJson(List<Matcher> matchers) {
+    JsonArray a = new JsonArray();
+    matchers.forEach(m -> a.add(m.toJson()));
+    return a;
+  }
+
+  /** A list of matchers as the API writes it, each validated. */
+  public static List<Matcher> fromJson(JsonArray array) {
+    return array.stream().map(Matcher::fromJson).toList();
   }
 
   public static Matcher fromJson(Object o) {

@@ -9,14 +9,14 @@ public record Route(String name, List<Matcher> matchers, HostPort target) {
   public JsonObject toJson() {
     return new JsonObject()
         .put("name", name)
-        .put("matchers", Intercept.matchersJson(matchers))
+        .put("matchers", Matcher.toJson(matchers))
         .put("target", target.toJson());
   }
 
   public static Route fromJson(JsonObject j) {
     return new Route(
         j.getString("name"),
-        j.getJsonArray("matchers").stream().map(Matcher::fromJson).toList(),
+        Matcher.fromJson(j.getJsonArray("matchers")),
         HostPort.fromJson(j.getJsonObject("target")));
   }
 }

@@ -1,34 +1,28 @@
 package dev.intercept.proxy;
 
+import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.InterceptRequest;
-import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Intercepts, their forward ports and leases, kept in Vert.x shared data: local maps in one
- * process, Hazelcast maps once the proxy runs clustered (issue 4), with the same code. Every change
- * runs under one lock, bumps the app's route-table version and publishes {@link
- * BusAddresses#INTERCEPTS_CHANGED}.
+ * Intercepts, their forward ports and leases. Every change runs under one cluster-wide lock, bumps
+ * the app's route-table version and publishes {@link BusAddresses#INTERCEPTS_CHANGED}; refusals are
+ * {@link ApiFailure}s.
  */
 public class InterceptRegistry {
-  private static final String LOCK = "intercept.registry";
-  private static final long LOCK_TIMEOUT_MS = 5_000;
-
-  private final Vertx vertx;
+  private final InterceptStore store;
   private final List<Integer> portPool;
   private final long leaseMillis;
   private final Supplier<Long> clock;
@@ -40,7 +34,7 @@ public class InterceptRegistry {
       long leaseMillis,
       Supplier<Long> clock,
       String replicaId) {
-    this.vertx = vertx;
+    this.store = new InterceptStore(vertx, clock);
     this.replicaId = replicaId;
     this.portPool = List.copyOf(portPool);
     this.leaseMillis = leaseMillis;
@@ -51,51 +45,16 @@ public class InterceptRegistry {
     return leaseMillis;
   }
 
-  private Future<AsyncMap<String, String>> intercepts() {
-    return vertx.sharedData().getAsyncMap("intercepts");
-  }
-
-  private Future<AsyncMap<String, Long>> versions() {
-    return vertx.sharedData().getAsyncMap("route.versions");
-  }
-
-  private <T> Future<T> locked(Supplier<Future<T>> body) {
-    return vertx
-        .sharedData()
-        .getLockWithTimeout(LOCK, LOCK_TIMEOUT_MS)
-        .recover(e -> Future.failedFuture(new IllegalStateException("registry is busy, try again")))
-        .compose(
-            lock -> {
-              Future<T> f;
-              try {
-                f = body.get();
-              } catch (RuntimeException e) {
-                f = Future.failedFuture(e);
-              }
-              return f.andThen(ar -> lock.release());
-            });
+  public String replicaId() {
+    return replicaId;
   }
 
   public Future<List<Intercept>> list(String app) {
-    return intercepts().compose(AsyncMap::entries).map(m -> sorted(m, app));
-  }
-
-  private static List<Intercept> sorted(Map<String, String> raw, String app) {
-    List<Intercept> out = new ArrayList<>();
-    for (String json : raw.values()) {
-      Intercept i = Intercept.fromJson(new JsonObject(json));
-      if (app == null || i.app().equals(app)) {
-        out.add(i);
-      }
-    }
-    out.sort(Comparator.comparingLong(Intercept::seq));
-    return out;
+    return store.list(app);
   }
 
   public Future<Intercept> get(String app, String name) {
-    return intercepts()
-        .compose(m -> m.get(Intercept.key(app, name)))
-        .map(json -> json == null ? null : Intercept.fromJson(new JsonObject(json)));
+    return store.get(app, name);
   }
 
   /**
@@ -103,163 +62,132 @@ public class InterceptRegistry {
    * client re-registering keeps its port).
    */
   public Future<Intercept> create(String app, String name, InterceptRequest req) {
-    return sidecars()
-        .compose(seen -> seen.get(app))
+    return store
+        .sidecarSeenAt(app)
         .compose(
             seenAt ->
-                locked(
+                store.locked(
                     () ->
-                        intercepts()
+                        store
+                            .all()
                             .compose(
-                                map ->
-                                    map.entries()
-                                        .compose(
-                                            all -> {
-                                              long now = clock.get();
-                                              Intercept existing =
-                                                  all.containsKey(Intercept.key(app, name))
-                                                      ? Intercept.fromJson(
-                                                          new JsonObject(
-                                                              all.get(Intercept.key(app, name))))
-                                                      : null;
-                                              Intercept created;
-                                              if (existing != null) {
-                                                if (req.owner() == null
-                                                    || !req.owner().equals(existing.owner())) {
-                                                  return Future.failedFuture(
-                                                      new InvalidInputException(
-                                                          409,
-                                                          "intercept '"
-                                                              + name
-                                                              + "' of app '"
-                                                              + app
-                                                              + "' already exists and belongs to another client;"
-                                                              + " choose another --name"));
-                                                }
-                                                created =
-                                                    new Intercept(
-                                                        app,
-                                                        name,
-                                                        req.matchers(),
-                                                        existing.port(),
-                                                        existing.tunnel(),
-                                                        existing.tunnelReplica(),
-                                                        existing.owner(),
-                                                        req.publicKey(),
-                                                        existing.seq(),
-                                                        existing.createdAt(),
-                                                        now + leaseMillis);
-                                              } else {
-                                                if (seenAt == null) {
-                                                  return Future.failedFuture(
-                                                      new InvalidInputException(
-                                                          404,
-                                                          "no sidecar with APPNAME="
-                                                              + app
-                                                              + " has connected to the proxy: check the app's name and that its pods run the intercept sidecar"));
-                                                }
-                                                Integer port = freePort(all);
-                                                if (port == null) {
-                                                  return Future.failedFuture(
-                                                      new InvalidInputException(
-                                                          503,
-                                                          "all "
-                                                              + portPool.size()
-                                                              + " forward ports of the proxy are in use; remove an intercept or widen --forward-ports"));
-                                                }
-                                                long seq =
-                                                    all.values().stream()
-                                                            .mapToLong(
-                                                                j ->
-                                                                    new JsonObject(j)
-                                                                        .getLong("seq", 0L))
-                                                            .max()
-                                                            .orElse(0)
-                                                        + 1;
-                                                String owner =
-                                                    req.owner() == null
-                                                        ? "anonymous-" + java.util.UUID.randomUUID()
-                                                        : req.owner();
-                                                created =
-                                                    new Intercept(
-                                                        app,
-                                                        name,
-                                                        req.matchers(),
-                                                        port,
-                                                        null,
-                                                        null,
-                                                        owner,
-                                                        req.publicKey(),
-                                                        seq,
-                                                        now,
-                                                        now + leaseMillis);
-                                              }
-                                              return map.put(
-                                                      created.key(), created.toJson().encode())
-                                                  .compose(v -> bumpVersion(app))
-                                                  .map(v -> created);
-                                            }))));
+                                all -> {
+                                  Intercept i = created(all, app, name, req, seenAt != null);
+                                  return store
+                                      .put(i)
+                                      .compose(v -> store.bumpVersion(app))
+                                      .map(v -> i);
+                                })));
   }
 
-  private Future<AsyncMap<String, Long>> sidecars() {
-    return vertx.sharedData().getAsyncMap("sidecars.seen");
+  private Intercept created(
+      Map<String, Intercept> all,
+      String app,
+      String name,
+      InterceptRequest req,
+      boolean sidecarSeen) {
+    long now = clock.get();
+    Intercept existing = all.get(Intercept.key(app, name));
+    if (existing != null) {
+      if (req.owner() == null || !req.owner().equals(existing.owner())) {
+        throw new ApiFailure.NameTaken(
+            "intercept '"
+                + name
+                + "' of app '"
+                + app
+                + "' already exists and belongs to another client; choose another --name");
+      }
+      return new Intercept(
+          app,
+          name,
+          req.matchers(),
+          existing.port(),
+          existing.tunnel(),
+          existing.tunnelReplica(),
+          existing.owner(),
+          req.publicKey(),
+          existing.seq(),
+          existing.createdAt(),
+          now + leaseMillis);
+    }
+    if (!sidecarSeen) {
+      throw new ApiFailure.NotFound(
+          "no sidecar with APPNAME="
+              + app
+              + " has connected to the proxy: check the app's name and that its pods run the"
+              + " intercept sidecar");
+    }
+    int port = freePort(all.values());
+    long seq = all.values().stream().mapToLong(Intercept::seq).max().orElse(0) + 1;
+    String owner = req.owner() == null ? "anonymous-" + UUID.randomUUID() : req.owner();
+    return new Intercept(
+        app,
+        name,
+        req.matchers(),
+        port,
+        null,
+        null,
+        owner,
+        req.publicKey(),
+        seq,
+        now,
+        now + leaseMillis);
+  }
+
+  private int freePort(Collection<Intercept> all) {
+    Set<Integer> used = all.stream().map(Intercept::port).collect(Collectors.toSet());
+    return portPool.stream()
+        .filter(p -> !used.contains(p))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ApiFailure.NoFreePort(
+                    "all "
+                        + portPool.size()
+                        + " forward ports of the proxy are in use; remove an intercept or widen"
+                        + " --forward-ports"));
   }
 
   /** A sidecar of this app polled: intercepts of the app may be created. */
   public Future<Void> sidecarSeen(String app) {
-    return sidecars().compose(m -> m.put(app, clock.get()));
+    return store.sidecarSeen(app);
   }
 
-  private Integer freePort(Map<String, String> all) {
-    Set<Integer> used = new HashSet<>();
-    all.values().forEach(j -> used.add(new JsonObject(j).getInteger("port")));
-    return portPool.stream().filter(p -> !used.contains(p)).findFirst().orElse(null);
-  }
-
+  /** Extends the lease; with an owner given, only that owner's intercept. */
   public Future<Intercept> renew(String app, String name, String owner) {
-    return locked(
+    return store.locked(
         () ->
-            intercepts()
+            existing(app, name, owner)
                 .compose(
-                    map ->
-                        map.get(Intercept.key(app, name))
-                            .compose(
-                                json -> {
-                                  if (json == null) {
-                                    return Future.failedFuture(notFound(app, name));
-                                  }
-                                  Intercept current = Intercept.fromJson(new JsonObject(json));
-                                  checkOwner(current, owner);
-                                  Intercept renewed =
-                                      current.withExpiresAt(clock.get() + leaseMillis);
-                                  return map.put(renewed.key(), renewed.toJson().encode())
-                                      .map(v -> renewed);
-                                })));
+                    i -> {
+                      Intercept renewed = i.withExpiresAt(clock.get() + leaseMillis);
+                      return store.put(renewed).map(v -> renewed);
+                    }));
   }
 
   /** Deletes; with an owner given, only that owner's intercept. */
   public Future<Intercept> delete(String app, String name, String owner) {
-    return locked(
+    return store.locked(
         () ->
-            intercepts()
-                .compose(
-                    map ->
-                        map.get(Intercept.key(app, name))
-                            .compose(
-                                json -> {
-                                  if (json == null) {
-                                    return Future.failedFuture(notFound(app, name));
-                                  }
-                                  Intercept removed = Intercept.fromJson(new JsonObject(json));
-                                  checkOwner(removed, owner);
-                                  return map.remove(removed.key())
-                                      .compose(x -> bumpVersion(app))
-                                      .map(
-                                          v -> {
-                                            announceRemoved(removed);
-                                            return removed;
-                                          });
-                                })));
+            existing(app, name, owner)
+                .compose(i -> store.remove(i).compose(v -> store.bumpVersion(app)).map(v -> i)));
+  }
+
+  /** The intercept, owned by {@code owner} when one is given; else the failure that says why. */
+  private Future<Intercept> existing(String app, String name, String owner) {
+    return store
+        .get(app, name)
+        .map(
+            i -> {
+              if (i == null) {
+                throw new ApiFailure.NotFound("no intercept '" + name + "' on app '" + app + "'");
+              }
+              if (owner != null && !owner.equals(i.owner())) {
+                throw new ApiFailure.NotOwner(
+                    "intercept '" + name + "' of app '" + app + "' belongs to another client");
+              }
+              return i;
+            });
   }
 
   /**
@@ -269,149 +197,73 @@ public class InterceptRegistry {
    */
   public Future<Boolean> setTunnel(
       String app, String name, HostPort target, HostPort downIfCurrent) {
-    return locked(
+    return store.locked(
         () ->
-            intercepts()
+            store
+                .get(app, name)
                 .compose(
-                    map ->
-                        map.get(Intercept.key(app, name))
-                            .compose(
-                                json -> {
-                                  if (json == null) {
-                                    return Future.succeededFuture(false);
-                                  }
-                                  Intercept i = Intercept.fromJson(new JsonObject(json));
-                                  boolean unchanged =
-                                      target != null
-                                          ? target.equals(i.tunnel())
-                                              && replicaId.equals(i.tunnelReplica())
-                                          : i.tunnel() == null
-                                              || !downIfCurrent.equals(i.tunnel())
-                                              || !replicaId.equals(i.tunnelReplica());
-                                  if (unchanged) {
-                                    return Future.succeededFuture(true);
-                                  }
-                                  return map.put(
-                                          i.key(),
-                                          i.withTunnel(target, replicaId).toJson().encode())
-                                      .compose(v -> bumpVersion(app))
-                                      .map(v -> true);
-                                })));
+                    i -> {
+                      if (i == null) {
+                        return Future.succeededFuture(false);
+                      }
+                      boolean ours = replicaId.equals(i.tunnelReplica());
+                      boolean unchanged =
+                          target != null
+                              ? target.equals(i.tunnel()) && ours
+                              : i.tunnel() == null || !downIfCurrent.equals(i.tunnel()) || !ours;
+                      if (unchanged) {
+                        return Future.succeededFuture(true);
+                      }
+                      return store
+                          .put(i.withTunnel(target, replicaId))
+                          .compose(v -> store.bumpVersion(app))
+                          .map(v -> true);
+                    }));
   }
 
   /**
    * A replica left the cluster: its tunnels are down (routes fail open) until clients reconnect.
    */
   public Future<List<Intercept>> tunnelsLost(String goneReplica) {
-    return locked(
+    return store.locked(
         () ->
-            intercepts()
+            store
+                .list(null)
                 .compose(
-                    map ->
-                        map.entries()
-                            .compose(
-                                all -> {
-                                  List<Intercept> lost =
-                                      sorted(all, null).stream()
-                                          .filter(i -> goneReplica.equals(i.tunnelReplica()))
-                                          .toList();
-                                  Future<Void> chain = Future.succeededFuture();
-                                  for (Intercept i : lost) {
-                                    chain =
-                                        chain
-                                            .compose(
-                                                v ->
-                                                    map.put(
-                                                        i.key(),
-                                                        i.withTunnel(null, null).toJson().encode()))
-                                            .compose(v -> bumpVersion(i.app()))
-                                            .mapEmpty();
-                                  }
-                                  return chain.map(v -> lost);
-                                })));
-  }
-
-  public String replicaId() {
-    return replicaId;
+                    all -> {
+                      List<Intercept> lost =
+                          all.stream().filter(i -> goneReplica.equals(i.tunnelReplica())).toList();
+                      return InterceptStore.each(
+                              lost,
+                              i ->
+                                  store
+                                      .put(i.withTunnel(null, null))
+                                      .compose(v -> store.bumpVersion(i.app())))
+                          .map(v -> lost);
+                    }));
   }
 
   /** Removes every intercept whose lease has lapsed; returns them. */
   public Future<List<Intercept>> reapExpired() {
-    return locked(
+    return store.locked(
         () ->
-            intercepts()
+            store
+                .list(null)
                 .compose(
-                    map ->
-                        map.entries()
-                            .compose(
-                                all -> {
-                                  long now = clock.get();
-                                  List<Intercept> expired =
-                                      sorted(all, null).stream()
-                                          .filter(i -> i.expiresAt() <= now)
-                                          .toList();
-                                  Future<Void> chain = Future.succeededFuture();
-                                  for (Intercept i : expired) {
-                                    chain =
-                                        chain
-                                            .compose(v -> map.remove(i.key()))
-                                            .compose(v -> bumpVersion(i.app()))
-                                            .map(
-                                                v -> {
-                                                  announceRemoved(i);
-                                                  return null;
-                                                });
-                                  }
-                                  return chain.map(v -> expired);
-                                })));
+                    all -> {
+                      long now = clock.get();
+                      List<Intercept> expired =
+                          all.stream().filter(i -> i.expiresAt() <= now).toList();
+                      return InterceptStore.each(
+                              expired,
+                              i -> store.remove(i).compose(v -> store.bumpVersion(i.app())))
+                          .map(v -> expired);
+                    }));
   }
 
   public Future<RouteTable> routes(String app) {
-    long now = clock.get();
-    return versions()
-        .compose(v -> v.putIfAbsent(app, now))
-        .map(prev -> prev != null ? prev : now)
-        .compose(version -> list(app).map(all -> RouteTable.of(app, version, all)));
-  }
-
-  /** Versions only grow, even across restarts: max(previous + 1, now in ms). */
-  private Future<Long> bumpVersion(String app) {
-    return versions()
-        .compose(
-            v ->
-                v.get(app)
-                    .compose(
-                        prev -> {
-                          long next = Math.max(prev == null ? 0 : prev + 1, clock.get());
-                          return v.put(app, next)
-                              .map(
-                                  x -> {
-                                    vertx
-                                        .eventBus()
-                                        .publish(
-                                            BusAddresses.INTERCEPTS_CHANGED,
-                                            new JsonObject().put("app", app).put("version", next));
-                                    return next;
-                                  });
-                        }));
-  }
-
-  private void announceRemoved(Intercept i) {
-    vertx
-        .eventBus()
-        .publish(
-            BusAddresses.INTERCEPT_REMOVED,
-            new JsonObject().put("app", i.app()).put("name", i.name()).put("port", i.port()));
-  }
-
-  private static void checkOwner(Intercept i, String owner) {
-    if (owner != null && !owner.equals(i.owner())) {
-      throw new InvalidInputException(
-          409, "intercept '" + i.name() + "' of app '" + i.app() + "' belongs to another client");
-    }
-  }
-
-  static InvalidInputException notFound(String app, String name) {
-    return new InvalidInputException(404, "no intercept '" + name + "' on app '" + app + "'");
+    return store
+        .version(app)
+        .compose(version -> store.list(app).map(all -> RouteTable.of(app, version, all)));
   }
 }

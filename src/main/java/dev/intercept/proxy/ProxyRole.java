@@ -4,15 +4,19 @@ import dev.intercept.config.Config;
 import dev.intercept.config.RoleHandle;
 import dev.intercept.config.ValueType;
 import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.BusEvents.InterceptRemoved;
+import dev.intercept.protocol.Intercept;
 import dev.intercept.tunnel.TunnelServer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The proxy role: registry, SSH server, API, lease reaper. */
+/** The proxy role: registry, SSH server, API, lease reaper; one replica of a cluster or alone. */
 public final class ProxyRole {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyRole.class);
 
@@ -41,10 +45,9 @@ public final class ProxyRole {
     @Override
     public Future<Void> stop() {
       Vertx vertx = cluster.vertx();
+      Promise<Void> done = Promise.promise();
       // off Vert.x's threads: closing Vert.x from its own event loop would wait on itself
-      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      Thread t =
-          new Thread(
+      new Thread(
               () -> {
                 try {
                   ssh.close();
@@ -53,8 +56,8 @@ public final class ProxyRole {
                 }
                 vertx.close().onComplete(done);
               },
-              "proxy-stop");
-      t.start();
+              "proxy-stop")
+          .start();
       return done.future();
     }
   }
@@ -94,32 +97,13 @@ public final class ProxyRole {
             s.leaseSeconds() * 1000L,
             System::currentTimeMillis,
             cluster.replicaId());
-    var context = vertx.getOrCreateContext();
+    Context context = vertx.getOrCreateContext();
     TunnelServer ssh =
         new TunnelServer(
             new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
             new TunnelServer.Settings(
                 s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
-    cluster.onReplicaGone(
-        gone ->
-            context.runOnContext(
-                v ->
-                    registry
-                        .tunnelsLost(gone)
-                        .onComplete(
-                            ar -> {
-                              if (ar.succeeded() && !ar.result().isEmpty()) {
-                                LOG.warn(
-                                    "replica {} left the cluster: tunnels of {} marked down (their traffic goes to the pods)",
-                                    gone,
-                                    ar.result().stream().map(i -> i.key()).toList());
-                              } else if (ar.failed()) {
-                                LOG.warn(
-                                    "replica {} left the cluster; marking its tunnels down failed: {}",
-                                    gone,
-                                    ar.cause().toString());
-                              }
-                            })));
+    cluster.onReplicaGone(gone -> context.runOnContext(v -> markTunnelsDown(registry, gone)));
     return vertx
         .executeBlocking(
             () -> {
@@ -128,17 +112,7 @@ public final class ProxyRole {
             })
         .compose(
             hostKey -> {
-              vertx
-                  .eventBus()
-                  .<JsonObject>consumer(
-                      BusAddresses.INTERCEPT_REMOVED,
-                      m ->
-                          vertx.executeBlocking(
-                              () -> {
-                                ssh.closeSessions(
-                                    m.body().getString("app"), m.body().getString("name"));
-                                return null;
-                              }));
+              closeTunnelsOfRemovedIntercepts(vertx, ssh);
               int sshPort = s.publicSshPort() > 0 ? s.publicSshPort() : ssh.port();
               ApiServer api =
                   new ApiServer(
@@ -151,33 +125,75 @@ public final class ProxyRole {
                   .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
                   .map(
                       id -> {
-                        System.out.println(
-                            "intercept proxy: listening api="
-                                + s.listenHost()
-                                + ":"
-                                + api.actualPort()
-                                + " ssh="
-                                + s.listenHost()
-                                + ":"
-                                + ssh.port()
-                                + " forward-ports="
-                                + ValueType.ranges(s.forwardPorts())
-                                + "@"
-                                + s.forwardBindHost()
-                                + " advertise="
-                                + s.advertiseHost()
-                                + (cluster.clustered()
-                                    ? " cluster="
-                                        + s.cluster().host()
-                                        + " replica="
-                                        + cluster.replicaId()
-                                        + " members="
-                                        + cluster.members()
-                                    : ""));
-                        System.out.println("intercept proxy: config " + config.describe());
+                        printListening(s, cluster, api, ssh, config);
                         LOG.info("SSH host key {}", hostKey);
                         return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
                       });
             });
+  }
+
+  private static void markTunnelsDown(InterceptRegistry registry, String gone) {
+    registry
+        .tunnelsLost(gone)
+        .onSuccess(
+            lost -> {
+              if (!lost.isEmpty()) {
+                LOG.warn(
+                    "replica {} left the cluster: tunnels of {} marked down (their traffic goes to"
+                        + " the pods)",
+                    gone,
+                    lost.stream().map(Intercept::key).toList());
+              }
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "replica {} left the cluster; marking its tunnels down failed: {}",
+                    gone,
+                    e.toString()));
+  }
+
+  /** A deleted or lapsed intercept's tunnel closes on whichever replica holds it. */
+  private static void closeTunnelsOfRemovedIntercepts(Vertx vertx, TunnelServer ssh) {
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            BusAddresses.INTERCEPT_REMOVED,
+            m -> {
+              InterceptRemoved removed = InterceptRemoved.fromJson(m.body());
+              vertx.executeBlocking(
+                  () -> {
+                    ssh.closeSessions(removed.app(), removed.name());
+                    return null;
+                  });
+            });
+  }
+
+  private static void printListening(
+      ProxySettings s, ProxyCluster cluster, ApiServer api, TunnelServer ssh, Config config) {
+    System.out.println(
+        "intercept proxy: listening api="
+            + s.listenHost()
+            + ":"
+            + api.actualPort()
+            + " ssh="
+            + s.listenHost()
+            + ":"
+            + ssh.port()
+            + " forward-ports="
+            + ValueType.ranges(s.forwardPorts())
+            + "@"
+            + s.forwardBindHost()
+            + " advertise="
+            + s.advertiseHost()
+            + (cluster.clustered()
+                ? " cluster="
+                    + s.cluster().host()
+                    + " replica="
+                    + cluster.replicaId()
+                    + " members="
+                    + cluster.members()
+                : ""));
+    System.out.println("intercept proxy: config " + config.describe());
   }
 }

@@ -1,6 +1,8 @@
 package dev.intercept.proxy;
 
+import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.BusEvents.InterceptsChanged;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,7 +33,7 @@ class RoutePolls {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            BusAddresses.INTERCEPTS_CHANGED, m -> wake(m.body().getString("app")));
+            BusAddresses.INTERCEPTS_CHANGED, m -> wake(InterceptsChanged.fromJson(m.body()).app()));
   }
 
   private final class Waiter {
@@ -55,15 +57,13 @@ class RoutePolls {
         .onComplete(
             ar -> {
               if (ar.failed()) {
-                ApiServer.fail(ctx, ar.cause());
+                ctx.fail(ar.cause());
               } else if (ar.result().version() != since || wait == 0) {
-                ApiServer.json(ctx, 200, ar.result().toJson());
+                ApiAnswers.json(ctx, 200, ar.result().toJson());
               } else if (count >= maxWaiters) {
-                ctx.response().putHeader("Retry-After", "1");
-                ApiServer.error(
-                    ctx,
-                    503,
-                    "too many sidecars waiting on this proxy (" + maxWaiters + "); retry");
+                ctx.fail(
+                    new ApiFailure.TooManyWaiters(
+                        "too many sidecars waiting on this proxy (" + maxWaiters + "); retry"));
               } else {
                 park(new Waiter(ctx, app, since), wait);
               }
@@ -110,9 +110,9 @@ class RoutePolls {
                 return;
               }
               if (ar.failed()) {
-                ApiServer.fail(w.ctx, ar.cause());
+                w.ctx.fail(ar.cause());
               } else {
-                ApiServer.json(w.ctx, 200, ar.result().toJson());
+                ApiAnswers.json(w.ctx, 200, ar.result().toJson());
               }
             });
   }

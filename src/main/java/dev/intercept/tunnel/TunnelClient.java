@@ -1,11 +1,13 @@
 package dev.intercept.tunnel;
 
+import dev.intercept.retry.Backoff;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.session.Session;
@@ -29,8 +31,6 @@ public class TunnelClient implements AutoCloseable {
 
   /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
-
-  private static final long MAX_BACKOFF_MS = 5_000;
 
   /** Where and as whom to connect, and what to forward. */
   public record Spec(
@@ -110,10 +110,7 @@ public class TunnelClient implements AutoCloseable {
       SshClient client, Spec spec, KeyPair keys, Keepalive keepalive, Listener listener) {
     this.spec = spec;
     this.keys = keys;
-    this.expectedHostKey =
-        spec.hostKey() == null || spec.hostKey().isBlank()
-            ? null
-            : TunnelKeys.parse(spec.hostKey());
+    this.expectedHostKey = hostKey(spec);
     this.listener = listener;
     this.client = client;
     // read when a session starts, so setting them after the client started is in time
@@ -232,21 +229,21 @@ public class TunnelClient implements AutoCloseable {
   }
 
   private void keepUp() {
-    long backoff = 200;
+    Backoff reconnects = Backoff.network();
     Throwable lastFailure = null;
     while (!closed) {
       ClientSession s = session;
       if (s != null) {
-        s.waitFor(java.util.EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
+        s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
         if (closed) {
           return;
         }
         session = null;
         listener.down("SSH session to " + spec.host() + ":" + spec.sshPort() + " closed");
-        backoff = 200;
+        reconnects.reset();
       }
       try {
-        Thread.sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        Thread.sleep(reconnects.next(lastFailure));
       } catch (InterruptedException e) {
         return;
       }
@@ -254,23 +251,30 @@ public class TunnelClient implements AutoCloseable {
         return;
       }
       try {
-        var next = respec;
-        if (next != null) {
-          Spec fresh = next.apply(lastFailure);
-          spec = fresh;
-          expectedHostKey =
-              fresh.hostKey() == null || fresh.hostKey().isBlank()
-                  ? null
-                  : TunnelKeys.parse(fresh.hostKey());
-        }
-        connect();
+        reconnect(lastFailure);
         lastFailure = null;
       } catch (Exception e) {
         LOG.debug("tunnel reconnect failed: {}", describe(e));
         lastFailure = e;
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /** Asks where to connect now (the proxy replica may have changed), then connects. */
+  private void reconnect(Throwable lastFailure) throws IOException {
+    Function<Throwable, Spec> next = respec;
+    if (next != null) {
+      Spec fresh = next.apply(lastFailure);
+      spec = fresh;
+      expectedHostKey = hostKey(fresh);
+    }
+    connect();
+  }
+
+  private static PublicKey hostKey(Spec spec) {
+    return spec.hostKey() == null || spec.hostKey().isBlank()
+        ? null
+        : TunnelKeys.parse(spec.hostKey());
   }
 
   /**

@@ -1,0 +1,98 @@
+package dev.intercept.client;
+
+import dev.intercept.api.ProxyApiClient;
+import dev.intercept.protocol.ApiFailure;
+import dev.intercept.protocol.InterceptRequest;
+import dev.intercept.protocol.Registration;
+import dev.intercept.protocol.Renewal;
+import dev.intercept.tunnel.TunnelKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.KeyPair;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This run's intercept at the proxy: registers it (again, after a lost lease or a reconnect),
+ * renews it, and at exit removes it, but only if this run registered it, never another client's.
+ */
+final class Registrar {
+  private final SessionOptions o;
+  private final ProxyApiClient api;
+  private final String publicKey;
+  private final String owner = owner();
+  private volatile Registration last;
+
+  Registrar(Vertx vertx, SessionOptions o, KeyPair keys) {
+    this.o = o;
+    this.api = new ProxyApiClient(vertx, o.proxyUrls(), o.requestTimeoutMs());
+    this.publicKey =
+        o.userKey() != null ? o.userKey().publicKey() : TunnelKeys.toOpenSsh(keys.getPublic());
+  }
+
+  private static String owner() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown";
+    }
+    return System.getProperty("user.name", "user") + "@" + host + "/" + UUID.randomUUID();
+  }
+
+  /** Registers (the same owner again keeps its port and renews the lease). */
+  Future<Registration> register() {
+    return api.register(o.app(), o.name(), new InterceptRequest(o.matchers(), publicKey, owner))
+        .onSuccess(r -> last = r);
+  }
+
+  Future<Renewal> renew() {
+    return api.renew(o.app(), o.name(), owner);
+  }
+
+  /** The last registration the proxy answered, or null before the first. */
+  Registration last() {
+    return last;
+  }
+
+  /** The host to open SSH to: the one the proxy names, else the proxy URL's. */
+  String sshHost(Registration r) {
+    return r.sshHost() != null ? r.sshHost() : api.currentUrl().getHost();
+  }
+
+  /** What the last proxy said led nowhere (e.g. a dead replica's SSH port): try the next. */
+  void skipProxy() {
+    api.skipCurrent();
+  }
+
+  /**
+   * Removes the intercept if this run registered it, once; waits at most the call's timeout. Says
+   * so when that fails: the lease lapses on its own.
+   */
+  void removeOwn(Transcript transcript) {
+    Registration registered = last;
+    last = null;
+    if (registered == null) {
+      api.close();
+      return;
+    }
+    try {
+      api.delete(o.app(), o.name(), owner)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(o.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (!(c instanceof ApiFailure.NotFound)) {
+        transcript.line(
+            "could not remove the intercept from the proxy ("
+                + c.getMessage()
+                + "); its lease will lapse on its own");
+      }
+    } finally {
+      api.close();
+    }
+  }
+}

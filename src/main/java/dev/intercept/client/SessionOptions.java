@@ -1,0 +1,33 @@
+package dev.intercept.client;
+
+import dev.intercept.protocol.Matcher;
+import dev.intercept.tunnel.Keepalive;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What the user asked for in one {@code intercept} run. {@code userKey}: with --ssh-key, the user's
+ * own public key, registered instead of a generated one; the user then runs the tunnel with plain
+ * ssh (we never read their private key).
+ */
+public record SessionOptions(
+    String app,
+    String name,
+    List<Matcher> matchers,
+    String localHost,
+    int localPort,
+    List<URI> proxyUrls,
+    int renewSeconds,
+    long requestTimeoutMs,
+    Keepalive keepalive,
+    UserKey userKey,
+    boolean failOpenLocal) {
+
+  /** The user's own key: its OpenSSH public-key line and the private key file ssh should use. */
+  public record UserKey(String publicKey, String privateKeyFile) {}
+
+  /** Where matched requests go on this machine, as the transcript says it. */
+  String where() {
+    return "localhost:" + localPort;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.intercept.protocol;
+
+/**
+ * Every way a call to the proxy API can fail, as a type: the API answers each with its status and
+ * code ({@code {"error": "...", "code": "..."}}), and the client turns an answer back into the same
+ * type, so neither side matches message text. The message says what to fix.
+ */
+public abstract sealed class ApiFailure extends RuntimeException
+    permits InvalidInputException,
+        ApiFailure.NotFound,
+        ApiFailure.MethodNotAllowed,
+        ApiFailure.NameTaken,
+        ApiFailure.NotOwner,
+        ApiFailure.TooLarge,
+        ApiFailure.RegistryBusy,
+        ApiFailure.NoFreePort,
+        ApiFailure.TooManyWaiters,
+        ApiFailure.TimedOut,
+        ApiFailure.Refused,
+        ApiFailure.Rejected {
+  private final int status;
+  private final String code;
+
+  ApiFailure(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  /** The HTTP status the API answers this failure with. */
+  public int status() {
+    return status;
+  }
+
+  /** The failure's name in the API's error answers. */
+  public String code() {
+    return code;
+  }
+
+  /** Seconds after which a retry may succeed (the Retry-After header), or 0. */
+  public int retryAfterSeconds() {
+    return this instanceof RegistryBusy || this instanceof TooManyWaiters ? 1 : 0;
+  }
+
+  /** The failure an error answer stands for: by its code, else by its status. */
+  public static ApiFailure fromAnswer(int status, ErrorAnswer answer) {
+    String m = answer.error();
+    return switch (answer.code() == null ? "" : answer.code()) {
+      case "invalid" -> new InvalidInputException(m);
+      case "not-found" -> new NotFound(m);
+      case "method-not-allowed" -> new MethodNotAllowed(m);
+      case "name-taken" -> new NameTaken(m);
+      case "not-owner" -> new NotOwner(m);
+      case "too-large" -> new TooLarge(m);
+      case "registry-busy" -> new RegistryBusy(m);
+      case "no-free-port" -> new NoFreePort(m);
+      case "too-many-waiters" -> new TooManyWaiters(m);
+      case "timed-out" -> new TimedOut(m);
+      default ->
+          switch (status) {
+            case 400 -> new InvalidInputException(m);
+            case 404 -> new NotFound(m);
+            default -> new Rejected(status, m);
+          };
+    };
+  }
+
+  /** No such intercept, app (no sidecar has polled) or endpoint. */
+  public static final class NotFound extends ApiFailure {
+    public NotFound(String message) {
+      super(404, "not-found", message);
+    }
+  }
+
+  /** A known path called with a method it does not take. */
+  public static final class MethodNotAllowed extends ApiFailure {
+    public MethodNotAllowed(String message) {
+      super(405, "method-not-allowed", message);
+    }
+  }
+
+  /** The intercept name is taken on this app by another client. */
+  public static final class NameTaken extends ApiFailure {
+    public NameTaken(String message) {
+      super(409, "name-taken", message);
+    }
+  }
+
+  /** Renewing or deleting an intercept that another client owns. */
+  public static final class NotOwner extends ApiFailure {
+    public NotOwner(String message) {
+      super(409, "not-owner", message);
+    }
+  }
+
+  /** A request body over the API's limit. */
+  public static final class TooLarge extends ApiFailure {
+    public TooLarge(String message) {
+      super(413, "too-large", message);
+    }
+  }
+
+  /** The registry's lock could not be had in time (a busy or re-balancing cluster): retry. */
+  public static final class RegistryBusy extends ApiFailure {
+    public RegistryBusy(String message) {
+      super(503, "registry-busy", message);
+    }
+  }
+
+  /** Every forward port of the proxy is in use. */
+  public static final class NoFreePort extends ApiFailure {
+    public NoFreePort(String message) {
+      super(503, "no-free-port", message);
+    }
+  }
+
+  /** Too many route long-polls are held open on this proxy: retry. */
+  public static final class TooManyWaiters extends ApiFailure {
+    public TooManyWaiters(String message) {
+      super(503, "too-many-waiters", message);
+    }
+  }
+
+  /** The call got no answer in time. */
+  public static final class TimedOut extends ApiFailure {
+    public TimedOut(String message) {
+      super(504, "timed-out", message);
+    }
+  }
+
+  /** The proxy could not be reached: connection refused or reset, no route, unknown host. */
+  public static final class Refused extends ApiFailure {
+    public Refused(String message) {
+      super(502, "refused", message);
+    }
+  }
+
+  /** An error answer this client has no type for, or an answer it cannot read. */
+  public static final class Rejected extends ApiFailure {
+    public Rejected(int status, String message) {
+      super(status, "rejected", message);
+    }
+  }
+}

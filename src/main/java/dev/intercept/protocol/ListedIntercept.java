@@ -1,0 +1,65 @@
+package dev.intercept.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * An intercept as the API shows it (the lists, and the base of a registration's answer): no key
+ * material. {@code tunnel} is null while no tunnel is up.
+ */
+public record ListedIntercept(
+    String app,
+    String name,
+    List<Matcher> matchers,
+    int port,
+    Tunnel tunnel,
+    String owner,
+    long createdAt,
+    long expiresAt) {
+
+  /** Where an intercept's tunnel is held: the replica's address and id. */
+  public record Tunnel(String host, int port, String replica) {
+    JsonObject toJson() {
+      return new JsonObject().put("host", host).put("port", port).put("replica", replica);
+    }
+
+    static Tunnel fromJson(JsonObject j) {
+      return j == null
+          ? null
+          : new Tunnel(j.getString("host"), j.getInteger("port"), j.getString("replica"));
+    }
+  }
+
+  public static ListedIntercept of(Intercept i) {
+    Tunnel t =
+        i.tunnel() == null
+            ? null
+            : new Tunnel(i.tunnel().host(), i.tunnel().port(), i.tunnelReplica());
+    return new ListedIntercept(
+        i.app(), i.name(), i.matchers(), i.port(), t, i.owner(), i.createdAt(), i.expiresAt());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("app", app)
+        .put("name", name)
+        .put("matchers", Matcher.toJson(matchers))
+        .put("port", port)
+        .put("tunnel", tunnel == null ? null : tunnel.toJson())
+        .put("owner", owner)
+        .put("createdAt", createdAt)
+        .put("expiresAt", expiresAt);
+  }
+
+  public static ListedIntercept fromJson(JsonObject j) {
+    return new ListedIntercept(
+        j.getString("app"),
+        j.getString("name"),
+        Matcher.fromJson(j.getJsonArray("matchers")),
+        j.getInteger("port"),
+        Tunnel.fromJson(j.getJsonObject("tunnel")),
+        j.getString("owner"),
+        j.getLong("createdAt"),
+        j.getLong("expiresAt"));
+  }
+}
