@@ -9,12 +9,14 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code --role=client}: the developer's commands. */
 @Command(
     name = "--role=client",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     version = Cli.VERSION,
     description = "Developer CLI.",
     subcommands = {InterceptCommand.class, ListCommand.class})

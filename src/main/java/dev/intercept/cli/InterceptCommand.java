@@ -25,7 +25,6 @@ import picocli.CommandLine.Parameters;
 /** {@code intercept APP -m HEADER REGEX ... --name N -p PORT}: runs one intercept until Ctrl-C. */
 @Command(
     name = "intercept",
-    mixinStandardHelpOptions = true,
     description = "Send APP's requests whose headers all match to localhost:PORT until Ctrl-C.")
 final class InterceptCommand extends ClientCommand.Common implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "APP", description = "the app (the sidecar's APPNAME)")

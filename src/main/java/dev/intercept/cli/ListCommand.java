@@ -13,10 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code list [APP]}: the intercepts at the proxy. */
-@Command(
-    name = "list",
-    mixinStandardHelpOptions = true,
-    description = "List intercepts (of APP, or all).")
+@Command(name = "list", description = "List intercepts (of APP, or all).")
 final class ListCommand extends ClientCommand.Common implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "APP")
   String app;

@@ -6,6 +6,7 @@ import dev.intercept.tunnel.TunnelKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -28,9 +29,7 @@ final class UserKeyFile {
       throw new InvalidInputException(
           "--ssh-key: cannot read "
               + file
-              + (e instanceof java.nio.file.NoSuchFileException
-                  ? ": no such file"
-                  : ": not readable"));
+              + (e instanceof NoSuchFileException ? ": no such file" : ": not readable"));
     }
     if (text.contains("PRIVATE KEY")) {
       throw new InvalidInputException(

@@ -34,10 +34,7 @@ public final class InterceptSession {
     this.prepared = prepared;
     this.transcript = new Transcript(out);
     this.registrar = new Registrar(vertx, o, prepared.keys().join());
-    this.tunnel =
-        o.userKey() != null
-            ? null
-            : new TunnelKeeper(vertx, o, registrar, prepared.keys().join(), prepared.sshClient());
+    this.tunnel = o.userKey() != null ? null : new TunnelKeeper(vertx, o, registrar, prepared);
   }
 
   /** Sets the intercept up; returns once traffic flows, or throws {@link UserError}. */

@@ -5,8 +5,6 @@ import dev.intercept.protocol.BusEvents.TunnelState;
 import dev.intercept.protocol.Registration;
 import dev.intercept.tunnel.TunnelClient;
 import io.vertx.core.Vertx;
-import java.security.KeyPair;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
@@ -23,20 +21,14 @@ final class TunnelKeeper {
   private final Vertx vertx;
   private final SessionOptions o;
   private final Registrar registrar;
-  private final KeyPair keys;
-  private final CompletableFuture<SshClient> prepared;
+  private final Preparation prepared;
   private volatile TunnelClient tunnel;
 
-  TunnelKeeper(
-      Vertx vertx,
-      SessionOptions o,
-      Registrar registrar,
-      KeyPair keys,
-      CompletableFuture<SshClient> prepared) {
+  /** {@code prepared}: the key pair and SSH client made while the client started. */
+  TunnelKeeper(Vertx vertx, SessionOptions o, Registrar registrar, Preparation prepared) {
     this.vertx = vertx;
     this.o = o;
     this.registrar = registrar;
-    this.keys = keys;
     this.prepared = prepared;
   }
 
@@ -56,11 +48,12 @@ final class TunnelKeeper {
     TunnelClient.Spec spec = spec(r);
     SshClient client;
     try {
-      client = prepared.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+      client = prepared.sshClient().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new UserError("cannot start the SSH client: " + e.getMessage());
     }
-    TunnelClient t = new TunnelClient(client, spec, keys, o.keepalive(), new Reporter());
+    TunnelClient t =
+        new TunnelClient(client, spec, prepared.keys().join(), o.keepalive(), new Reporter());
     t.onReconnect(this::respec);
     tunnel = t;
     try {

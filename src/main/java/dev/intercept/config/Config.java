@@ -41,7 +41,7 @@ public final class Config {
   }
 
   /** The text form of a value given as an object: lists are comma-joined. */
-  static String text(Object v) {
+  public static String text(Object v) {
     if (v instanceof List<?> list) {
       StringJoiner j = new StringJoiner(",");
       list.forEach(item -> j.add(String.valueOf(item)));

@@ -202,6 +202,17 @@ public record ConfigKey<T>(
     return "intercept." + key;
   }
 
+  /** One object per setting: identity, not the fields, makes two keys equal. */
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+
   @Override
   public String toString() {
     return key;

@@ -1,5 +1,7 @@
 package dev.intercept.config;
 
+import java.util.Locale;
+
 /** The four roles of the one jar. */
 public enum Role {
   PROXY,
@@ -8,6 +10,6 @@ public enum Role {
   ECHO;
 
   public String id() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

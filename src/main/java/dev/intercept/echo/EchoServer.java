@@ -5,8 +5,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP echo server in the manner of jmalloc/echo-server: "Request served by NAME", the request
@@ -27,7 +29,7 @@ public class EchoServer extends VerticleBase {
   /** Graceful: in-flight requests finish (bounded), new connections are refused. */
   @Override
   public Future<?> stop() {
-    return server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+    return server.shutdown(10, TimeUnit.SECONDS);
   }
 
   @Override
@@ -60,7 +62,7 @@ public class EchoServer extends VerticleBase {
   private void answer(HttpServerRequest req) {
     StringBuilder head = new StringBuilder();
     head.append("Request served by ").append(served).append("\n\n");
-    head.append(req.version() == io.vertx.core.http.HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
+    head.append(req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
         .append(' ')
         .append(req.method().name())
         .append(' ')

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 
 /**
  * Replaces a file so that a reader sees the old or the new content, never a part: write a temporary
@@ -21,15 +23,14 @@ final class AtomicFile {
   /** Writes unless the file already holds exactly this content; returns whether it wrote. */
   static boolean replace(Path target, String content) throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+    if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
       return false;
     }
     Path dir = target.toAbsolutePath().getParent();
     // a dot-name Envoy ignores; created, not moved, into the directory: no reload until the rename
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     // readable by an Envoy running as another user in another container
-    Files.setPosixFilePermissions(
-        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
     try {
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -5,6 +5,7 @@ import dev.intercept.protocol.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ public class EnvoyConfigWriter extends VerticleBase {
         .onFailure(e -> LOG.error("cannot write Envoy config to {}: {}", dir, e.toString()));
   }
 
-  private void write(RouteTable previous, RouteTable table) throws java.io.IOException {
+  private void write(RouteTable previous, RouteTable table) throws IOException {
     long version = table.version();
     boolean changed =
         AtomicFile.replace(

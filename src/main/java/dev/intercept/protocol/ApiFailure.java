@@ -65,80 +65,28 @@ public abstract sealed class ApiFailure extends RuntimeException
     };
   }
 
+  // spotless:off: a table, one failure a line: its type, status and code
   /** No such intercept, app (no sidecar has polled) or endpoint. */
-  public static final class NotFound extends ApiFailure {
-    public NotFound(String message) {
-      super(404, "not-found", message);
-    }
-  }
-
+  public static final class NotFound extends ApiFailure { public NotFound(String m) { super(404, "not-found", m); } }
   /** A known path called with a method it does not take. */
-  public static final class MethodNotAllowed extends ApiFailure {
-    public MethodNotAllowed(String message) {
-      super(405, "method-not-allowed", message);
-    }
-  }
-
+  public static final class MethodNotAllowed extends ApiFailure { public MethodNotAllowed(String m) { super(405, "method-not-allowed", m); } }
   /** The intercept name is taken on this app by another client. */
-  public static final class NameTaken extends ApiFailure {
-    public NameTaken(String message) {
-      super(409, "name-taken", message);
-    }
-  }
-
+  public static final class NameTaken extends ApiFailure { public NameTaken(String m) { super(409, "name-taken", m); } }
   /** Renewing or deleting an intercept that another client owns. */
-  public static final class NotOwner extends ApiFailure {
-    public NotOwner(String message) {
-      super(409, "not-owner", message);
-    }
-  }
-
+  public static final class NotOwner extends ApiFailure { public NotOwner(String m) { super(409, "not-owner", m); } }
   /** A request body over the API's limit. */
-  public static final class TooLarge extends ApiFailure {
-    public TooLarge(String message) {
-      super(413, "too-large", message);
-    }
-  }
-
+  public static final class TooLarge extends ApiFailure { public TooLarge(String m) { super(413, "too-large", m); } }
   /** The registry's lock could not be had in time (a busy or re-balancing cluster): retry. */
-  public static final class RegistryBusy extends ApiFailure {
-    public RegistryBusy(String message) {
-      super(503, "registry-busy", message);
-    }
-  }
-
+  public static final class RegistryBusy extends ApiFailure { public RegistryBusy(String m) { super(503, "registry-busy", m); } }
   /** Every forward port of the proxy is in use. */
-  public static final class NoFreePort extends ApiFailure {
-    public NoFreePort(String message) {
-      super(503, "no-free-port", message);
-    }
-  }
-
+  public static final class NoFreePort extends ApiFailure { public NoFreePort(String m) { super(503, "no-free-port", m); } }
   /** Too many route long-polls are held open on this proxy: retry. */
-  public static final class TooManyWaiters extends ApiFailure {
-    public TooManyWaiters(String message) {
-      super(503, "too-many-waiters", message);
-    }
-  }
-
+  public static final class TooManyWaiters extends ApiFailure { public TooManyWaiters(String m) { super(503, "too-many-waiters", m); } }
   /** The call got no answer in time. */
-  public static final class TimedOut extends ApiFailure {
-    public TimedOut(String message) {
-      super(504, "timed-out", message);
-    }
-  }
-
+  public static final class TimedOut extends ApiFailure { public TimedOut(String m) { super(504, "timed-out", m); } }
   /** The proxy could not be reached: connection refused or reset, no route, unknown host. */
-  public static final class Refused extends ApiFailure {
-    public Refused(String message) {
-      super(502, "refused", message);
-    }
-  }
-
+  public static final class Refused extends ApiFailure { public Refused(String m) { super(502, "refused", m); } }
   /** An error answer this client has no type for, or an answer it cannot read. */
-  public static final class Rejected extends ApiFailure {
-    public Rejected(int status, String message) {
-      super(status, "rejected", message);
-    }
-  }
+  public static final class Rejected extends ApiFailure { public Rejected(int status, String m) { super(status, "rejected", m); } }
+  // spotless:on
 }

@@ -58,23 +58,34 @@ public record Intercept(
         app, name, matchers, port, tunnel, tunnelReplica, owner, publicKey, seq, createdAt, t);
   }
 
+  /** What the API shows of it: no key material. */
+  public ListedIntercept listed() {
+    ListedIntercept.Tunnel t =
+        tunnel == null
+            ? null
+            : new ListedIntercept.Tunnel(tunnel.host(), tunnel.port(), tunnelReplica);
+    return new ListedIntercept(app, name, matchers, port, t, owner, createdAt, expiresAt);
+  }
+
   /** The stored form: what the API shows, plus the key and the creation order. */
   public JsonObject toJson() {
-    return ListedIntercept.of(this).toJson().put("publicKey", publicKey).put("seq", seq);
+    return listed().toJson().put("publicKey", publicKey).put("seq", seq);
   }
 
   public static Intercept fromJson(JsonObject j) {
+    ListedIntercept l = ListedIntercept.fromJson(j);
+    ListedIntercept.Tunnel t = l.tunnel();
     return new Intercept(
-        j.getString("app"),
-        j.getString("name"),
-        Matcher.fromJson(j.getJsonArray("matchers")),
-        j.getInteger("port"),
-        HostPort.fromJson(j.getJsonObject("tunnel")),
-        j.getJsonObject("tunnel") == null ? null : j.getJsonObject("tunnel").getString("replica"),
-        j.getString("owner"),
+        l.app(),
+        l.name(),
+        l.matchers(),
+        l.port(),
+        t == null ? null : new HostPort(t.host(), t.port()),
+        t == null ? null : t.replica(),
+        l.owner(),
         j.getString("publicKey"),
         j.getLong("seq", 0L),
-        j.getLong("createdAt"),
-        j.getLong("expiresAt"));
+        l.createdAt(),
+        l.expiresAt());
   }
 }

@@ -30,15 +30,6 @@ public record ListedIntercept(
     }
   }
 
-  public static ListedIntercept of(Intercept i) {
-    Tunnel t =
-        i.tunnel() == null
-            ? null
-            : new Tunnel(i.tunnel().host(), i.tunnel().port(), i.tunnelReplica());
-    return new ListedIntercept(
-        i.app(), i.name(), i.matchers(), i.port(), t, i.owner(), i.createdAt(), i.expiresAt());
-  }
-
   public JsonObject toJson() {
     return new JsonObject()
         .put("app", app)

@@ -1,9 +1,10 @@
 package dev.intercept.proxy;
 
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.InvalidInputException;
-import dev.intercept.protocol.ListedIntercept;
 import dev.intercept.protocol.Names;
 import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public class ApiServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-  private final ProxySettings settings;
+  private final Config config;
   private final InterceptRegistry registry;
   private final SshEndpoint ssh;
   private final BooleanSupplier ready;
@@ -39,8 +40,8 @@ public class ApiServer extends VerticleBase {
   public record SshEndpoint(String publicHost, int port, String hostKey) {}
 
   public ApiServer(
-      ProxySettings settings, InterceptRegistry registry, SshEndpoint ssh, BooleanSupplier ready) {
-    this.settings = settings;
+      Config config, InterceptRegistry registry, SshEndpoint ssh, BooleanSupplier ready) {
+    this.config = config;
     this.registry = registry;
     this.ssh = ssh;
     this.ready = ready;
@@ -48,7 +49,12 @@ public class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    polls = new RoutePolls(vertx, registry, settings.maxWaiters(), settings.maxPollWaitSeconds());
+    polls =
+        new RoutePolls(
+            vertx,
+            registry,
+            config.get(ConfigKey.MAX_WAITERS),
+            config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
     Router r = Router.router(vertx);
     r.route().handler(RequestBody::read);
     r.get("/healthz").handler(ctx -> ApiAnswers.json(ctx, 200, status("ok")));
@@ -64,7 +70,7 @@ public class ApiServer extends VerticleBase {
       r.errorHandler(status, ApiAnswers::failed);
     }
     server = vertx.createHttpServer().requestHandler(r);
-    return server.listen(settings.apiPort(), settings.listenHost());
+    return server.listen(config.get(ConfigKey.API_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
 
   @Override
@@ -119,7 +125,7 @@ public class ApiServer extends VerticleBase {
 
   private Registration registration(Intercept i) {
     return new Registration(
-        ListedIntercept.of(i),
+        i.listed(),
         i.sshUser(),
         ssh.publicHost().isEmpty() ? null : ssh.publicHost(),
         ssh.port(),
@@ -132,7 +138,7 @@ public class ApiServer extends VerticleBase {
     list.onSuccess(
             all -> {
               JsonArray a = new JsonArray();
-              all.forEach(i -> a.add(ListedIntercept.of(i).toJson()));
+              all.forEach(i -> a.add(i.listed().toJson()));
               ApiAnswers.json(ctx, 200, a);
             })
         .onFailure(ctx::fail);

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -225,39 +227,32 @@ public class InterceptRegistry {
    * A replica left the cluster: its tunnels are down (routes fail open) until clients reconnect.
    */
   public Future<List<Intercept>> tunnelsLost(String goneReplica) {
-    return store.locked(
-        () ->
-            store
-                .list(null)
-                .compose(
-                    all -> {
-                      List<Intercept> lost =
-                          all.stream().filter(i -> goneReplica.equals(i.tunnelReplica())).toList();
-                      return InterceptStore.each(
-                              lost,
-                              i ->
-                                  store
-                                      .put(i.withTunnel(null, null))
-                                      .compose(v -> store.bumpVersion(i.app())))
-                          .map(v -> lost);
-                    }));
+    return changeEach(
+        i -> goneReplica.equals(i.tunnelReplica()), i -> store.put(i.withTunnel(null, null)));
   }
 
   /** Removes every intercept whose lease has lapsed; returns them. */
   public Future<List<Intercept>> reapExpired() {
+    long now = clock.get();
+    return changeEach(i -> i.expiresAt() <= now, store::remove);
+  }
+
+  /**
+   * Under the lock, applies {@code change} to every intercept {@code which} picks, bumping its
+   * app's version after each; returns the ones picked.
+   */
+  private Future<List<Intercept>> changeEach(
+      Predicate<Intercept> which, Function<Intercept, Future<?>> change) {
     return store.locked(
         () ->
             store
                 .list(null)
                 .compose(
                     all -> {
-                      long now = clock.get();
-                      List<Intercept> expired =
-                          all.stream().filter(i -> i.expiresAt() <= now).toList();
+                      List<Intercept> picked = all.stream().filter(which).toList();
                       return InterceptStore.each(
-                              expired,
-                              i -> store.remove(i).compose(v -> store.bumpVersion(i.app())))
-                          .map(v -> expired);
+                              picked, i -> change.apply(i).compose(v -> store.bumpVersion(i.app())))
+                          .map(v -> picked);
                     }));
   }
 

@@ -1,5 +1,13 @@
 package dev.intercept.proxy;
 
+import static dev.intercept.config.ConfigKey.ADVERTISE_HOST;
+import static dev.intercept.config.ConfigKey.CLUSTER_FAILURE_SECONDS;
+import static dev.intercept.config.ConfigKey.CLUSTER_HOST;
+import static dev.intercept.config.ConfigKey.CLUSTER_K8S_SERVICE_DNS;
+import static dev.intercept.config.ConfigKey.CLUSTER_MEMBERS;
+import static dev.intercept.config.ConfigKey.CLUSTER_PORT;
+import static dev.intercept.config.ConfigKey.EVENTBUS_PORT;
+
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
@@ -11,6 +19,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -35,11 +44,29 @@ public final class ProxyCluster {
     return new ProxyCluster(vertx, null, UUID.randomUUID().toString());
   }
 
-  public static Future<ProxyCluster> start(ProxySettings.Cluster c, VertxOptions options) {
-    if (!c.enabled()) {
-      return Future.succeededFuture(
-          new ProxyCluster(Vertx.vertx(options), null, UUID.randomUUID().toString()));
+  /** How this replica joins the others, read from the proxy's settings. */
+  record Membership(
+      List<String> members,
+      String k8sServiceDns,
+      String host,
+      int port,
+      int eventBusPort,
+      int failureSeconds) {
+    // Hazelcast has a Config class too: ours is the qualified one here
+    static Membership of(dev.intercept.config.Config c) {
+      String host = c.get(CLUSTER_HOST);
+      return new Membership(
+          c.get(CLUSTER_MEMBERS),
+          c.get(CLUSTER_K8S_SERVICE_DNS),
+          host.isEmpty() ? c.get(ADVERTISE_HOST) : host,
+          c.get(CLUSTER_PORT),
+          c.get(EVENTBUS_PORT),
+          c.get(CLUSTER_FAILURE_SECONDS));
     }
+  }
+
+  /** Joins the other replicas (a new clustered Vert.x). */
+  public static Future<ProxyCluster> start(Membership c, VertxOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
     options.setEventBusOptions(
         new EventBusOptions()
@@ -53,7 +80,7 @@ public final class ProxyCluster {
         .map(v -> new ProxyCluster(v, manager, manager.getNodeId()));
   }
 
-  static Config hazelcastConfig(ProxySettings.Cluster c) {
+  static Config hazelcastConfig(Membership c) {
     // Vert.x's own structures (subscriptions, node info) with their backups, then our network
     Config cfg = ConfigUtil.loadConfig();
     cfg.setClusterName("intercept-proxy");

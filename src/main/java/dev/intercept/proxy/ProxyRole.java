@@ -1,11 +1,23 @@
 package dev.intercept.proxy;
 
+import static dev.intercept.config.ConfigKey.ADVERTISE_HOST;
+import static dev.intercept.config.ConfigKey.CLUSTER;
+import static dev.intercept.config.ConfigKey.FORWARD_BIND_HOST;
+import static dev.intercept.config.ConfigKey.FORWARD_PORTS;
+import static dev.intercept.config.ConfigKey.HOST_KEY_FILE;
+import static dev.intercept.config.ConfigKey.LEASE_SECONDS;
+import static dev.intercept.config.ConfigKey.LISTEN_HOST;
+import static dev.intercept.config.ConfigKey.PUBLIC_SSH_HOST;
+import static dev.intercept.config.ConfigKey.PUBLIC_SSH_PORT;
+import static dev.intercept.config.ConfigKey.SSH_PORT;
+
 import dev.intercept.config.Config;
 import dev.intercept.config.RoleHandle;
 import dev.intercept.config.ValueType;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.InterceptRemoved;
 import dev.intercept.protocol.Intercept;
+import dev.intercept.tunnel.Keepalive;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,7 +39,7 @@ public final class ProxyRole {
       ApiServer api,
       int apiPort,
       int sshPort,
-      ProxySettings settings)
+      Config config)
       implements RoleHandle {
     /** Long-polls held open right now. */
     public int waitingPolls() {
@@ -69,14 +81,14 @@ public final class ProxyRole {
    * is closed and a clustered Vert.x joins the other replicas first.
    */
   public static Future<Running> start(Vertx vertx, Config config) {
-    ProxySettings s = ProxySettings.from(config);
-    if (!s.cluster().enabled()) {
-      return start(ProxyCluster.single(vertx), config, s);
+    if (!config.get(CLUSTER)) {
+      return start(ProxyCluster.single(vertx), config);
     }
+    ProxyCluster.Membership membership = ProxyCluster.Membership.of(config);
     long t0 = System.nanoTime();
     return vertx
         .close()
-        .compose(v -> ProxyCluster.start(s.cluster(), new VertxOptions()))
+        .compose(v -> ProxyCluster.start(membership, new VertxOptions()))
         .compose(
             cluster -> {
               LOG.info(
@@ -84,25 +96,29 @@ public final class ProxyRole {
                   cluster.replicaId(),
                   (System.nanoTime() - t0) / 1_000_000,
                   cluster.members());
-              return start(cluster, config, s);
+              return start(cluster, config);
             });
   }
 
-  private static Future<Running> start(ProxyCluster cluster, Config config, ProxySettings s) {
+  private static Future<Running> start(ProxyCluster cluster, Config config) {
     Vertx vertx = cluster.vertx();
     InterceptRegistry registry =
         new InterceptRegistry(
             vertx,
-            s.forwardPorts(),
-            s.leaseSeconds() * 1000L,
+            config.get(FORWARD_PORTS),
+            config.get(LEASE_SECONDS) * 1000L,
             System::currentTimeMillis,
             cluster.replicaId());
     Context context = vertx.getOrCreateContext();
     TunnelServer ssh =
         new TunnelServer(
-            new RegistryTunnelDirectory(context, registry, s.advertiseHost()),
+            new RegistryTunnelDirectory(context, registry, config.get(ADVERTISE_HOST)),
             new TunnelServer.Settings(
-                s.listenHost(), s.sshPort(), s.forwardBindHost(), s.hostKeyFile(), s.keepalive()));
+                config.get(LISTEN_HOST),
+                config.get(SSH_PORT),
+                config.get(FORWARD_BIND_HOST),
+                config.get(HOST_KEY_FILE),
+                Keepalive.from(config)));
     cluster.onReplicaGone(gone -> context.runOnContext(v -> markTunnelsDown(registry, gone)));
     return vertx
         .executeBlocking(
@@ -113,21 +129,22 @@ public final class ProxyRole {
         .compose(
             hostKey -> {
               closeTunnelsOfRemovedIntercepts(vertx, ssh);
-              int sshPort = s.publicSshPort() > 0 ? s.publicSshPort() : ssh.port();
+              int publicSshPort = config.get(PUBLIC_SSH_PORT);
+              int sshPort = publicSshPort > 0 ? publicSshPort : ssh.port();
               ApiServer api =
                   new ApiServer(
-                      s,
+                      config,
                       registry,
-                      new ApiServer.SshEndpoint(s.publicSshHost(), sshPort, hostKey),
+                      new ApiServer.SshEndpoint(config.get(PUBLIC_SSH_HOST), sshPort, hostKey),
                       cluster::ready);
               return vertx
                   .deployVerticle(api)
                   .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
                   .map(
                       id -> {
-                        printListening(s, cluster, api, ssh, config);
+                        printListening(cluster, api, ssh, config);
                         LOG.info("SSH host key {}", hostKey);
-                        return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), s);
+                        return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), config);
                       });
             });
   }
@@ -170,25 +187,26 @@ public final class ProxyRole {
   }
 
   private static void printListening(
-      ProxySettings s, ProxyCluster cluster, ApiServer api, TunnelServer ssh, Config config) {
+      ProxyCluster cluster, ApiServer api, TunnelServer ssh, Config config) {
+    String host = config.get(LISTEN_HOST);
     System.out.println(
         "intercept proxy: listening api="
-            + s.listenHost()
+            + host
             + ":"
             + api.actualPort()
             + " ssh="
-            + s.listenHost()
+            + host
             + ":"
             + ssh.port()
             + " forward-ports="
-            + ValueType.ranges(s.forwardPorts())
+            + ValueType.ranges(config.get(FORWARD_PORTS))
             + "@"
-            + s.forwardBindHost()
+            + config.get(FORWARD_BIND_HOST)
             + " advertise="
-            + s.advertiseHost()
+            + config.get(ADVERTISE_HOST)
             + (cluster.clustered()
                 ? " cluster="
-                    + s.cluster().host()
+                    + ProxyCluster.Membership.of(config).host()
                     + " replica="
                     + cluster.replicaId()
                     + " members="

@@ -1,13 +1,18 @@
 package dev.intercept.sidecar;
 
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.Route;
 import dev.intercept.protocol.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,13 +20,22 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +49,19 @@ public class BuiltinRouter extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuiltinRouter.class);
   static final String TARGET = "intercept.target";
 
-  private final SidecarSettings settings;
+  private final Config config;
+  private final String appHost;
+  private final int appPort;
+  private final int routeTimeoutSeconds;
   private volatile RouteSelector selector;
   private HttpServer server;
 
-  public BuiltinRouter(SidecarSettings settings) {
-    this.settings = settings;
-    this.selector = new RouteSelector(RouteTable.empty(settings.appName()));
+  public BuiltinRouter(Config config) {
+    this.config = config;
+    this.appHost = config.get(ConfigKey.APP_HOST);
+    this.appPort = config.get(ConfigKey.APP_PORT);
+    this.routeTimeoutSeconds = config.get(ConfigKey.ROUTE_TIMEOUT_SECONDS);
+    this.selector = new RouteSelector(RouteTable.empty(config.get(ConfigKey.APP_NAME)));
   }
 
   /**
@@ -49,7 +69,7 @@ public class BuiltinRouter extends VerticleBase {
    * the table its pooled connections are closed, so a later intercept given the same port never
    * inherits a connection of the tunnel that went away.
    */
-  private final java.util.Map<String, HttpClient> tunnelClients = new java.util.HashMap<>();
+  private final Map<String, HttpClient> tunnelClients = new HashMap<>();
 
   private HttpClient newClient() {
     return vertx.createHttpClient(
@@ -70,13 +90,13 @@ public class BuiltinRouter extends VerticleBase {
         .<JsonObject>localConsumer(
             BusAddresses.ROUTES_UPDATED, m -> swap(RouteTable.fromJson(m.body())));
     server = vertx.createHttpServer().requestHandler(proxy);
-    return server.listen(settings.listenPort(), settings.listenHost());
+    return server.listen(config.get(ConfigKey.LISTEN_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
 
   /** SIGTERM: stop accepting, let in-flight requests finish (bounded by the route timeout). */
   @Override
   public Future<?> stop() {
-    return server.shutdown(settings.routeTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    return server.shutdown(routeTimeoutSeconds, TimeUnit.SECONDS);
   }
 
   public int actualPort() {
@@ -85,7 +105,7 @@ public class BuiltinRouter extends VerticleBase {
 
   void swap(RouteTable table) {
     selector = new RouteSelector(table);
-    java.util.Set<String> live = new java.util.HashSet<>();
+    Set<String> live = new HashSet<>();
     table.routes().forEach(r -> live.add(clientKey(r.name(), r.target())));
     tunnelClients
         .entrySet()
@@ -108,13 +128,13 @@ public class BuiltinRouter extends VerticleBase {
                 .toList());
   }
 
-  private Future<io.vertx.core.http.HttpClientRequest> originRequest(ProxyContext ctx) {
+  private Future<HttpClientRequest> originRequest(ProxyContext ctx) {
     ProxyRequest pr = ctx.request();
-    dev.intercept.protocol.Route route = selector.select(name -> value(pr, name));
+    Route route = selector.select(name -> value(pr, name));
     HostPort target = route == null ? null : route.target();
     ctx.set(TARGET, target);
     if (target == null) {
-      return request(ctx, settings.appHost(), settings.appPort());
+      return request(ctx, appHost, appPort);
     }
     HttpClient tunnel =
         tunnelClients.computeIfAbsent(clientKey(route.name(), target), k -> newClient());
@@ -127,7 +147,7 @@ public class BuiltinRouter extends VerticleBase {
                   "intercept target {} unreachable ({}): request goes to the app",
                   target,
                   e.getMessage());
-              return request(ctx, settings.appHost(), settings.appPort());
+              return request(ctx, appHost, appPort);
             });
   }
 
@@ -135,18 +155,16 @@ public class BuiltinRouter extends VerticleBase {
     return route + "@" + target;
   }
 
-  private Future<io.vertx.core.http.HttpClientRequest> request(
-      ProxyContext ctx, String host, int port) {
+  private Future<HttpClientRequest> request(ProxyContext ctx, String host, int port) {
     return request(ctx.client(), host, port);
   }
 
-  private Future<io.vertx.core.http.HttpClientRequest> request(
-      HttpClient client, String host, int port) {
+  private Future<HttpClientRequest> request(HttpClient client, String host, int port) {
     return client.request(
         new RequestOptions()
             .setHost(host)
             .setPort(port)
-            .setIdleTimeout(settings.routeTimeoutSeconds() * 1000L));
+            .setIdleTimeout(routeTimeoutSeconds * 1000L));
   }
 
   /** Request values as Envoy matches them: pseudo-headers, then headers joined with ','. */
@@ -183,7 +201,7 @@ public class BuiltinRouter extends VerticleBase {
    * once, so losing a tunnel never shows as an error.
    */
   final class EnvoyBehaviour implements ProxyInterceptor {
-    private final String timeoutMs = Long.toString(settings.routeTimeoutSeconds() * 1000L);
+    private final String timeoutMs = Long.toString(routeTimeoutSeconds * 1000L);
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
@@ -230,13 +248,13 @@ public class BuiltinRouter extends VerticleBase {
 
     private Future<ProxyResponse> onApp(ProxyContext ctx, MultiMap headers) {
       ProxyRequest pr = ctx.request();
-      return request(ctx, settings.appHost(), settings.appPort())
+      return request(ctx, appHost, appPort)
           .compose(
               req -> {
                 req.setMethod(pr.getMethod()).setURI(pr.getURI());
                 headers.forEach(
                     e -> {
-                      if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                      if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))
                           && !e.getKey().equalsIgnoreCase("host")) {
                         req.headers().add(e.getKey(), e.getValue());
                       }
@@ -253,13 +271,13 @@ public class BuiltinRouter extends VerticleBase {
                 resp.headers()
                     .forEach(
                         e -> {
-                          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                             r.headers().add(e.getKey(), e.getValue());
                           }
                         });
                 String len = resp.getHeader("content-length");
                 r.setBody(
-                    io.vertx.httpproxy.Body.body(
+                    Body.body(
                         resp,
                         len == null ? -1 : Long.parseLong(len),
                         resp.getHeader("content-type")));
@@ -268,8 +286,8 @@ public class BuiltinRouter extends VerticleBase {
     }
   }
 
-  private static final java.util.Set<String> HOP_BY_HOP =
-      java.util.Set.of(
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
           "connection",
           "keep-alive",
           "proxy-authenticate",
@@ -280,7 +298,7 @@ public class BuiltinRouter extends VerticleBase {
           "upgrade");
 
   private static boolean timedOut(Throwable e) {
-    return e instanceof java.util.concurrent.TimeoutException
+    return e instanceof TimeoutException
         || (e.getMessage() != null && e.getMessage().contains("timeout period"));
   }
 
@@ -294,9 +312,6 @@ public class BuiltinRouter extends VerticleBase {
     ProxyResponse r = ctx.request().release().response();
     r.headers().clear();
     return r.setStatusCode(timeout ? 504 : 503)
-        .setBody(
-            io.vertx.httpproxy.Body.body(
-                io.vertx.core.buffer.Buffer.buffer(body),
-                io.vertx.httpproxy.MediaType.parse("text/plain")));
+        .setBody(Body.body(Buffer.buffer(body), MediaType.parse("text/plain")));
   }
 }

@@ -1,6 +1,8 @@
 package dev.intercept.sidecar;
 
 import dev.intercept.api.ProxyApiClient;
+import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.RouteTable;
 import dev.intercept.retry.Backoff;
@@ -17,20 +19,24 @@ import org.slf4j.LoggerFactory;
 public class RouteWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouteWatcher.class);
 
-  private final SidecarSettings settings;
+  private final Config config;
   private final Backoff backoff = Backoff.network();
   private ProxyApiClient api;
   private long version = -1;
   private boolean stopped;
   private boolean connected;
 
-  public RouteWatcher(SidecarSettings settings) {
-    this.settings = settings;
+  public RouteWatcher(Config config) {
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    api = new ProxyApiClient(vertx, settings.proxyUrls(), settings.requestTimeoutSeconds() * 1000L);
+    api =
+        new ProxyApiClient(
+            vertx,
+            config.get(ConfigKey.PROXY_URL),
+            config.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L);
     poll();
     return Future.succeededFuture();
   }
@@ -45,7 +51,7 @@ public class RouteWatcher extends VerticleBase {
     if (stopped) {
       return;
     }
-    api.routes(settings.appName(), version, settings.pollWaitSeconds())
+    api.routes(config.get(ConfigKey.APP_NAME), version, config.get(ConfigKey.POLL_WAIT_SECONDS))
         .onSuccess(this::received)
         .onFailure(
             e -> {

@@ -1,6 +1,20 @@
 package dev.intercept.sidecar;
 
+import static dev.intercept.config.ConfigKey.APP_HOST;
+import static dev.intercept.config.ConfigKey.APP_NAME;
+import static dev.intercept.config.ConfigKey.APP_PORT;
+import static dev.intercept.config.ConfigKey.DATA_PLANE;
+import static dev.intercept.config.ConfigKey.ENVOY_ADMIN_PORT;
+import static dev.intercept.config.ConfigKey.ENVOY_BINARY;
+import static dev.intercept.config.ConfigKey.ENVOY_CONFIG_DIR;
+import static dev.intercept.config.ConfigKey.LISTEN_HOST;
+import static dev.intercept.config.ConfigKey.LISTEN_PORT;
+import static dev.intercept.config.ConfigKey.PROXY_URL;
+import static dev.intercept.config.ConfigKey.REQUEST_TIMEOUT_SECONDS;
+import static dev.intercept.config.ConfigKey.ROUTE_TIMEOUT_SECONDS;
+
 import dev.intercept.config.Config;
+import dev.intercept.config.ConfigException;
 import dev.intercept.config.RoleHandle;
 import dev.intercept.envoy.EnvoyConfigWriter;
 import dev.intercept.envoy.EnvoyProcess;
@@ -9,9 +23,7 @@ import dev.intercept.envoy.EnvoySupervisor;
 import dev.intercept.protocol.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * The sidecar role: a data plane (built-in router or Envoy), and the route watcher when APPNAME is
@@ -20,57 +32,58 @@ import java.util.stream.Collectors;
 public final class SidecarRole {
   private SidecarRole() {}
 
-  public static Future<RoleHandle> start(Vertx vertx, Config config) {
-    SidecarSettings s = SidecarSettings.from(config);
-    Future<String> plane =
-        s.dataPlane() == SidecarSettings.DataPlane.ENVOY
-            ? startEnvoy(vertx, s)
-            : startBuiltin(vertx, s);
+  public static Future<RoleHandle> start(Vertx vertx, Config c) {
+    boolean envoy = c.get(DATA_PLANE).equals("envoy");
+    if (envoy && c.get(LISTEN_PORT) == 0) {
+      return Future.failedFuture(
+          new ConfigException(
+              "listen-port 0 cannot be used with data-plane envoy: name the port Envoy should"
+                  + " listen on"));
+    }
+    Future<String> plane = envoy ? startEnvoy(vertx, c) : startBuiltin(vertx, c);
+    String app = c.get(APP_NAME);
     return plane.compose(
         listening -> {
           System.out.println(
               "intercept sidecar: listening "
                   + listening
                   + " app="
-                  + s.appHost()
+                  + c.get(APP_HOST)
                   + ":"
-                  + s.appPort()
-                  + (s.intercepts()
-                      ? " APPNAME="
-                          + s.appName()
-                          + " proxy="
-                          + s.proxyUrls().stream()
-                              .map(URI::toString)
-                              .collect(Collectors.joining(","))
-                      : ""));
-          System.out.println("intercept sidecar: config " + config.describe());
-          if (!s.intercepts()) {
+                  + c.get(APP_PORT)
+                  + (app.isEmpty()
+                      ? ""
+                      : " APPNAME=" + app + " proxy=" + Config.text(c.get(PROXY_URL))));
+          System.out.println("intercept sidecar: config " + c.describe());
+          if (app.isEmpty()) {
             System.out.println(
                 "intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
             return Future.succeededFuture((RoleHandle) vertx::close);
           }
-          return vertx.deployVerticle(new RouteWatcher(s)).map(x -> (RoleHandle) vertx::close);
+          return vertx.deployVerticle(new RouteWatcher(c)).map(x -> (RoleHandle) vertx::close);
         });
   }
 
-  private static Future<String> startBuiltin(Vertx vertx, SidecarSettings s) {
-    BuiltinRouter router = new BuiltinRouter(s);
+  private static Future<String> startBuiltin(Vertx vertx, Config c) {
+    BuiltinRouter router = new BuiltinRouter(c);
     return vertx
         .deployVerticle(router)
-        .map(id -> "http=" + s.listenHost() + ":" + router.actualPort() + " data-plane=builtin");
+        .map(
+            id -> "http=" + c.get(LISTEN_HOST) + ":" + router.actualPort() + " data-plane=builtin");
   }
 
-  private static Future<String> startEnvoy(Vertx vertx, SidecarSettings s) {
+  private static Future<String> startEnvoy(Vertx vertx, Config c) {
     EnvoyResources.Site site =
         new EnvoyResources.Site(
-            s.listenHost(),
-            s.listenPort(),
-            new HostPort(s.appHost(), s.appPort()),
-            s.routeTimeoutSeconds(),
-            s.requestTimeoutSeconds());
-    EnvoyConfigWriter writer =
-        new EnvoyConfigWriter(Path.of(s.envoyConfigDir()), site, s.appName(), s.envoyAdminPort());
-    Path binary = EnvoyProcess.find(s.envoyBinary());
+            c.get(LISTEN_HOST),
+            c.get(LISTEN_PORT),
+            new HostPort(c.get(APP_HOST), c.get(APP_PORT)),
+            c.get(ROUTE_TIMEOUT_SECONDS),
+            c.get(REQUEST_TIMEOUT_SECONDS));
+    String dir = c.get(ENVOY_CONFIG_DIR);
+    int admin = c.get(ENVOY_ADMIN_PORT);
+    EnvoyConfigWriter writer = new EnvoyConfigWriter(Path.of(dir), site, c.get(APP_NAME), admin);
+    Path binary = EnvoyProcess.find(c.get(ENVOY_BINARY));
     return vertx
         .deployVerticle(writer)
         .compose(
@@ -81,13 +94,13 @@ public final class SidecarRole {
         .map(
             id ->
                 "http="
-                    + s.listenHost()
+                    + site.listenHost()
                     + ":"
-                    + s.listenPort()
+                    + site.listenPort()
                     + " data-plane=envoy config="
-                    + s.envoyConfigDir()
+                    + dir
                     + (binary == null
                         ? " envoy=none (writing files only, for an Envoy in another container)"
-                        : " envoy=" + binary + " admin=127.0.0.1:" + s.envoyAdminPort()));
+                        : " envoy=" + binary + " admin=127.0.0.1:" + admin));
   }
 }

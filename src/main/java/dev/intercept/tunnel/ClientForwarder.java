@@ -3,6 +3,8 @@ package dev.intercept.tunnel;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.forward.DefaultForwarder;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -17,9 +19,8 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 final class ClientForwarder extends DefaultForwarder {
   /** Where forwarded connections go now, if not the configured local port (see TunnelClient). */
-  static final org.apache.sshd.common.AttributeRepository.AttributeKey<
-          java.util.function.Supplier<SshdSocketAddress>>
-      LOCAL_TARGET = new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+  static final AttributeRepository.AttributeKey<Supplier<SshdSocketAddress>> LOCAL_TARGET =
+      new AttributeRepository.AttributeKey<>();
 
   private final Map<Integer, SshdSocketAddress> early = new ConcurrentHashMap<>();
 

@@ -2,15 +2,21 @@ package dev.intercept.tunnel;
 
 import dev.intercept.retry.Backoff;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.ForwardingFilter;
@@ -55,14 +61,14 @@ public class TunnelClient implements AutoCloseable {
    * Where to connect next after the session dropped (argument: why the last attempt failed, or
    * null).
    */
-  private volatile java.util.function.Function<Throwable, Spec> respec;
+  private volatile Function<Throwable, Spec> respec;
 
   private final KeyPair keys;
   private volatile PublicKey expectedHostKey;
   private final Listener listener;
   private final SshClient client;
   private volatile ClientSession session;
-  private volatile java.util.function.Supplier<SshdSocketAddress> localTarget;
+  private volatile Supplier<SshdSocketAddress> localTarget;
   private volatile boolean forwarding = true;
   private volatile boolean closed;
   private Thread reconnector;
@@ -133,7 +139,7 @@ public class TunnelClient implements AutoCloseable {
    * Asks for a fresh spec before each reconnect: with several proxy replicas the one that held the
    * tunnel may be gone, and the proxy API says where to connect now.
    */
-  public void onReconnect(java.util.function.Function<Throwable, Spec> respec) {
+  public void onReconnect(Function<Throwable, Spec> respec) {
     this.respec = respec;
   }
 
@@ -162,7 +168,7 @@ public class TunnelClient implements AutoCloseable {
    * Decides, per forwarded connection, where on this machine it goes (e.g. to a local error page
    * while nothing listens on the developer's port); null = the spec's local port.
    */
-  public void localTarget(java.util.function.Supplier<SshdSocketAddress> target) {
+  public void localTarget(Supplier<SshdSocketAddress> target) {
     this.localTarget = target;
     ClientSession s = session;
     if (s != null && target != null) {
@@ -287,8 +293,7 @@ public class TunnelClient implements AutoCloseable {
   private void drainAndClose(ClientSession s) {
     try {
       s.stopRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()));
-      org.apache.sshd.common.util.buffer.Buffer b =
-          s.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST);
+      Buffer b = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
       b.putString("keepalive@openssh.com");
       b.putBoolean(true);
       s.request("keepalive@openssh.com", b, CANCEL_CONFIRM);
@@ -309,9 +314,9 @@ public class TunnelClient implements AutoCloseable {
    */
   public static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException
-          || t instanceof java.net.NoRouteToHostException
-          || t instanceof java.net.UnknownHostException
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnknownHostException
           || (t.getMessage() != null && t.getMessage().contains("Connection refused"))) {
         return true;
       }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -158,7 +159,7 @@ public class TunnelServer implements AutoCloseable {
     }
   }
 
-  private <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+  private <T> T await(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture().get(DIRECTORY_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.ProxyFixture;
+import dev.intercept.config.ConfigKey;
 import dev.intercept.it.Http;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.InterceptRequest;
@@ -66,7 +67,7 @@ class ProxyApiClientTest {
     Registration r = ProxyFixture.await(api.register("myapp", "test", request("me")));
     assertEquals("test.myapp", r.sshUser());
     assertEquals(proxy.sshPort(), r.sshPort());
-    assertEquals(proxy.running().settings().forwardPorts().get(0), r.port());
+    assertEquals(proxy.running().config().get(ConfigKey.FORWARD_PORTS).get(0), r.port());
     assertEquals(List.of(Matcher.of(":path", ".*ark3.*")), r.intercept().matchers());
     assertTrue(r.hostKey().startsWith("ecdsa-sha2-nistp256 "), r.hostKey());
     assertTrue(

@@ -2,6 +2,8 @@ package dev.intercept.bench;
 
 import dev.intercept.it.Http;
 import dev.intercept.it.RoleProcess;
+import dev.intercept.it.Roles;
+import dev.intercept.it.SeedSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +24,9 @@ public final class ActivationBench {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    dev.intercept.it.Roles roles = new dev.intercept.it.Roles();
+    Roles roles = new Roles();
     try {
-      dev.intercept.it.SeedSetup seed = dev.intercept.it.SeedSetup.start(roles, 4);
+      SeedSetup seed = SeedSetup.start(roles, 4);
       api = seed.api();
       laptop = seed.laptop();
       sidecar = seed.sidecar();

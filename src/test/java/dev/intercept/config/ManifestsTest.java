@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests parse, and every INTERCEPT_* variable or --flag they set is a real key.
@@ -34,7 +35,7 @@ class ManifestsTest {
     Pattern flagRef = Pattern.compile("\"(--[a-z0-9-]+)(=[^\"]*)?\"");
     for (Path f : files) {
       String text = Files.readString(f);
-      for (Object doc : new org.yaml.snakeyaml.Yaml().loadAll(text)) {
+      for (Object doc : new Yaml().loadAll(text)) {
         assertTrue(
             doc instanceof Map<?, ?> m && m.containsKey("kind"), f + ": every document has a kind");
       }

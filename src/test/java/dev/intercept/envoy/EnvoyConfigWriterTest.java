@@ -3,6 +3,7 @@ package dev.intercept.envoy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.TestWait;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
@@ -173,7 +174,7 @@ class EnvoyConfigWriterTest {
     vertx
         .eventBus()
         .publish(BusAddresses.ROUTES_UPDATED, table(7, route("test", T1, ":path", "/x")).toJson());
-    dev.intercept.TestWait.until(
+    TestWait.until(
         () -> {
           try {
             return Files.readString(lds).contains("intercept-test");

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Strict parsing of what the sidecar writes, with Envoy's own v3 protos: every {@code @type} we
@@ -36,7 +37,7 @@ final class EnvoyProtos {
   /** YAML (as Envoy reads the .yaml files) to JSON, to the proto. */
   static <B extends Message.Builder> B parse(String yaml, B builder)
       throws InvalidProtocolBufferException {
-    Object tree = new org.yaml.snakeyaml.Yaml().load(yaml);
+    Object tree = new Yaml().load(yaml);
     @SuppressWarnings("unchecked")
     String json = new JsonObject((Map<String, Object>) tree).encode();
     PARSER.merge(json, builder);

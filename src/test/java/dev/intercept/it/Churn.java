@@ -1,10 +1,12 @@
 package dev.intercept.it;
 
+import dev.intercept.tunnel.Keepalive;
 import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +81,7 @@ public final class Churn implements AutoCloseable {
                   "127.0.0.1",
                   laptop),
               keys,
-              new dev.intercept.tunnel.Keepalive(java.time.Duration.ofSeconds(2), 3),
+              new Keepalive(Duration.ofSeconds(2), 3),
               new TunnelClient.Listener() {
                 @Override
                 public void up(String detail) {}

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.config.ConfigKey;
 import dev.intercept.config.Role;
+import dev.intercept.tunnel.TunnelKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to the jar: one line naming the problem, a non-zero exit, never a stack trace. */
 class CliErrorsIT {
@@ -119,13 +125,12 @@ class CliErrorsIT {
   }
 
   @Test
-  void clientRejectsABadSshKeyFileAndABadHostKeyFile(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void clientRejectsABadSshKeyFileAndABadHostKeyFile(@TempDir Path dir) throws Exception {
     // a real private key, generated here: the repository holds none
-    java.nio.file.Path priv = dir.resolve("id");
-    try (var out = java.nio.file.Files.newOutputStream(priv)) {
-      org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE
-          .writePrivateKey(dev.intercept.tunnel.TunnelKeys.generate(), "test", null, out);
+    Path priv = dir.resolve("id");
+    try (var out = Files.newOutputStream(priv)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+          TunnelKeys.generate(), "test", null, out);
     }
     String[] base = {
       "--role=client",
@@ -150,15 +155,11 @@ class CliErrorsIT {
         failsWith(
                 2,
                 Map.of(),
-                concat(
-                    base,
-                    java.nio.file.Files.writeString(dir.resolve("x.pub"), "ssh-ed25519 !!")
-                        .toString()))
+                concat(base, Files.writeString(dir.resolve("x.pub"), "ssh-ed25519 !!").toString()))
             .get(0);
     assertTrue(line.contains("not an OpenSSH public key"), line);
     // a host key file that is not a key: the proxy stops, it does not silently make another key
-    java.nio.file.Path notAKey =
-        java.nio.file.Files.writeString(dir.resolve("host_key"), "not a key\n");
+    Path notAKey = Files.writeString(dir.resolve("host_key"), "not a key\n");
     line =
         failsWith(
                 1,
@@ -174,11 +175,11 @@ class CliErrorsIT {
                 notAKey.toString())
             .get(0);
     assertTrue(line.contains("cannot read SSH host key file"), line);
-    assertEquals("not a key\n", java.nio.file.Files.readString(notAKey), "left as it was");
+    assertEquals("not a key\n", Files.readString(notAKey), "left as it was");
   }
 
   static String[] concat(String[] a, String b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + 1);
+    String[] all = Arrays.copyOf(a, a.length + 1);
     all[a.length] = b;
     return all;
   }

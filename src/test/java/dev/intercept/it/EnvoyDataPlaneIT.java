@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
+import dev.intercept.envoy.EnvoyProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,10 +136,7 @@ class EnvoyDataPlaneIT {
 
   @Test
   void seedTranscriptThroughARealEnvoy() throws Exception {
-    String envoy =
-        dev.intercept.envoy.EnvoyProcess.find("") == null
-            ? null
-            : dev.intercept.envoy.EnvoyProcess.find("").toString();
+    String envoy = EnvoyProcess.find("") == null ? null : EnvoyProcess.find("").toString();
     Assumptions.assumeTrue(
         envoy != null, "no envoy binary on PATH (it cannot be installed on these machines)");
     Setup s = roles(envoy);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -92,7 +93,7 @@ public final class Http {
     try {
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < n; i++) {
-        ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         held.add(ss);
         b.append(i == 0 ? "" : ",").append(ss.getLocalPort());
       }

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -161,8 +164,7 @@ class OpenSshTunnelIT {
     assertEquals("the-app-pod", servedBy("/carol"), "no route before the user's ssh is up");
     // the printed command, plus this test's known_hosts and batch options
     String[] words = command.split(" ");
-    Process tunnel =
-        ssh.command(carol, java.util.Arrays.copyOfRange(words, 1, words.length)).start();
+    Process tunnel = ssh.command(carol, Arrays.copyOfRange(words, 1, words.length)).start();
     try {
       awaitServedBy("container_on_laptop", "/carol");
     } finally {
@@ -277,9 +279,7 @@ class OpenSshTunnelIT {
   void theHostKeyIsStableAndPinned() throws Exception {
     Path file = dir.resolve("host/key");
     assertTrue(Files.isRegularFile(file), "generated once at " + file);
-    assertEquals(
-        "rw-------",
-        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     // a client that expects another host key refuses to talk
     OpenSsh other =
         new OpenSsh(
@@ -297,7 +297,7 @@ class OpenSshTunnelIT {
   private static int firstByte(InputStream in) {
     try {
       return in.read();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return -1;
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
+import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -246,8 +247,7 @@ class ProxyClusterIT {
                                             .put("regex", "/r" + n + i)))
                             .put(
                                 "publicKey",
-                                dev.intercept.tunnel.TunnelKeys.toOpenSsh(
-                                    dev.intercept.tunnel.TunnelKeys.generate().getPublic()))
+                                TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic()))
                             .put("owner", "o")
                             .encode();
                     Http.Response r =

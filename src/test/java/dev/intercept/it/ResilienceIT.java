@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Never stale, never broken: a client killed, a proxy restarted, roles stopped with SIGTERM. */
 class ResilienceIT {
   /** Timelines the scenarios measured (read by ResilienceBench), in ms. */
-  static final java.util.Map<String, Long> TIMINGS = new java.util.concurrent.ConcurrentHashMap<>();
+  static final Map<String, Long> TIMINGS = new ConcurrentHashMap<>();
 
   private final Roles started = new Roles();
   private int podPort;

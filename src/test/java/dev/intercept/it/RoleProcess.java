@@ -2,6 +2,7 @@ package dev.intercept.it;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class RoleProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private void pump(java.io.InputStream in, List<String> into) {
+  private void pump(InputStream in, List<String> into) {
     Thread t =
         new Thread(
             () -> {

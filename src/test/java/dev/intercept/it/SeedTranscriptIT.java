@@ -3,9 +3,13 @@ package dev.intercept.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.TestWait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,12 +83,12 @@ class SeedTranscriptIT {
    */
   Http.Response awaitServedBy(String who, String path, String... headers) {
     Http.Response[] last = new Http.Response[1];
-    dev.intercept.TestWait.until(
+    TestWait.until(
         () -> {
           try {
             last[0] = Http.get(sidecar, path, headers);
             return last[0].firstLine().equals("Request served by " + who);
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             return false;
           }
         },
@@ -185,14 +189,14 @@ class SeedTranscriptIT {
 
     // bodies stream through the tunnel both ways
     byte[] body = new byte[1 << 20];
-    new java.util.Random(7).nextBytes(body);
+    new Random(7).nextBytes(body);
     for (int i = 0; i < body.length; i++) {
       body[i] = (byte) ('a' + (body[i] & 15));
     }
     Http.Response echoed = Http.send(sidecar, "POST", "/upload/ark3", body);
     assertEquals("Request served by container_on_laptop", echoed.firstLine());
     assertTrue(
-        echoed.body().endsWith(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)),
+        echoed.body().endsWith(new String(body, StandardCharsets.ISO_8859_1)),
         "the 1 MiB request body came back whole");
 
     // the name is taken by another client: one line, non-zero exit, nothing changed

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class MatcherTest {
@@ -53,9 +54,7 @@ class MatcherTest {
     assertThrows(InvalidInputException.class, () -> Matcher.fromJson("not an object"));
     assertThrows(
         InvalidInputException.class,
-        () ->
-            Matcher.fromJson(
-                new io.vertx.core.json.JsonObject().put("header", ":path").put("regex", 5)));
+        () -> Matcher.fromJson(new JsonObject().put("header", ":path").put("regex", 5)));
   }
 
   @Test

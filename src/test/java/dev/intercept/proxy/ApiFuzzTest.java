@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.ProxyFixture;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.it.Http;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +56,7 @@ class ApiFuzzTest {
     String type =
         TYPES[Math.floorMod(path.hashCode() + (body == null ? 0 : body.length()), TYPES.length)];
     var r =
-        dev.intercept.it.Http.send(
+        Http.send(
             proxy.apiPort(),
             m.name(),
             path,
@@ -133,7 +135,7 @@ class ApiFuzzTest {
       Answer a;
       try {
         a = call(m, path, body);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new AssertionError(
             "no answer to "
                 + m

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.ProxyFixture;
+import dev.intercept.TestWait;
 import dev.intercept.config.ConfigKey;
 import dev.intercept.tunnel.TunnelKeys;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -49,10 +51,10 @@ class ProxyApiTest {
 
   /** The i-th port of the proxy's forward-port pool: handed out in order. */
   int pool(int i) {
-    return proxy.settings().forwardPorts().get(i);
+    return proxy.config().get(ConfigKey.FORWARD_PORTS).get(i);
   }
 
-  static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+  static <T> T get(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
@@ -272,7 +274,7 @@ class ProxyApiTest {
     var waiting =
         web.get(proxy.apiPort(), "127.0.0.1", "/api/v1/apps/myapp/routes?since=" + v + "&wait=30")
             .send();
-    dev.intercept.TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
+    TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
     call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"));
     JsonObject woken = get(waiting).bodyAsJsonObject();
     assertNotEquals(v, woken.getLong("version"));

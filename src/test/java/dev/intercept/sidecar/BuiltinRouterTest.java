@@ -7,6 +7,7 @@ import dev.intercept.TestWait;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
 import dev.intercept.config.Role;
+import dev.intercept.it.Http;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
@@ -19,6 +20,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.Map;
@@ -83,30 +85,28 @@ class BuiltinRouterTest {
     vertx = Vertx.vertx();
     app = upstream("app", () -> {});
     laptop = upstream("laptop", laptopRequests::incrementAndGet);
-    SidecarSettings s =
-        SidecarSettings.from(
-            Config.of(
-                Role.SIDECAR,
-                Map.of(
-                    ConfigKey.LISTEN_HOST,
-                    "127.0.0.1",
-                    ConfigKey.LISTEN_PORT,
-                    0,
-                    ConfigKey.APP_NAME,
-                    "myapp",
-                    ConfigKey.APP_PORT,
-                    app.actualPort(),
-                    ConfigKey.PROXY_URL,
-                    "http://127.0.0.1:1",
-                    ConfigKey.ROUTE_TIMEOUT_SECONDS,
-                    1),
-                "test"));
+    Config s =
+        Config.of(
+            Role.SIDECAR,
+            Map.of(
+                ConfigKey.LISTEN_HOST,
+                "127.0.0.1",
+                ConfigKey.LISTEN_PORT,
+                0,
+                ConfigKey.APP_NAME,
+                "myapp",
+                ConfigKey.APP_PORT,
+                app.actualPort(),
+                ConfigKey.PROXY_URL,
+                "http://127.0.0.1:1",
+                ConfigKey.ROUTE_TIMEOUT_SECONDS,
+                1),
+            "test");
     router = new BuiltinRouter(s);
     get(vertx.deployVerticle(router));
     client =
         vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true),
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+            new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
   }
 
   @AfterEach
@@ -191,7 +191,7 @@ class BuiltinRouterTest {
 
   @Test
   void deadTunnelFailsOpenToTheApp() throws Exception {
-    int closed = Integer.parseInt(dev.intercept.it.Http.freePorts(1));
+    int closed = Integer.parseInt(Http.freePorts(1));
     routes(
         new Route("gone", List.of(Matcher.of(":path", ".*")), new HostPort("127.0.0.1", closed)));
     TestWait.until(() -> router.actualPort() > 0, 1_000, "router");

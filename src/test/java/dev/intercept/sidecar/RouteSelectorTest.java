@@ -8,6 +8,7 @@ import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.RouteTable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -153,6 +154,6 @@ class RouteSelectorTest {
     String path = "a".repeat(100_000) + "!";
     // a backtracking engine would never return here; RE2 answers in linear time
     assertTimeoutPreemptively(
-        java.time.Duration.ofSeconds(20), () -> assertNull(s.target(request("GET", path, "h"))));
+        Duration.ofSeconds(20), () -> assertNull(s.target(request("GET", path, "h"))));
   }
 }

@@ -13,8 +13,10 @@ import dev.intercept.echo.EchoServer;
 import dev.intercept.it.Http;
 import dev.intercept.it.ProxyApi;
 import dev.intercept.proxy.ProxyRole;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.KeyPair;
@@ -71,7 +73,7 @@ class TunnelServerTest {
     fixture.close();
   }
 
-  static <T> T get(io.vertx.core.Future<T> f) throws Exception {
+  static <T> T get(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
@@ -259,7 +261,7 @@ class TunnelServerTest {
   private static int firstByte(Socket s) {
     try {
       return s.getInputStream().read();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return -1;
     }
   }
