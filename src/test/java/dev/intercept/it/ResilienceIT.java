@@ -100,8 +100,7 @@ class ResilienceIT {
 
   @Test
   void aKilledClientFailsOpenAtOnceAndItsLeaseFreesNameAndPort() throws Exception {
-    int api = Integer.parseInt(Http.freePorts(1));
-    proxy(api, 0, Http.freePorts(1), "--lease-seconds", "2");
+    int api = proxy(0, 0, Http.freePorts(1), "--lease-seconds", "2").port("api");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
     TestWait.until(
@@ -164,8 +163,7 @@ class ResilienceIT {
 
   @Test
   void aClosedLocalPortGetsAClear502OrWithFailOpenLocalThePods() throws Exception {
-    int api = Integer.parseInt(Http.freePorts(1));
-    proxy(api, 0, Http.freePorts(2));
+    int api = proxy(0, 0, Http.freePorts(2)).port("api");
     int sidecar = appAndSidecar(api);
     String[] closed = Http.freePorts(2).split(",");
     RoleProcess strict =
@@ -241,17 +239,18 @@ class ResilienceIT {
 
   @Test
   void aSleepingLaptopFailsOpenAndOnWakeTheInterceptComesBackByItself() throws Exception {
-    int api = Integer.parseInt(Http.freePorts(1));
-    proxy(
-        api,
-        0,
-        Http.freePorts(2),
-        "--lease-seconds",
-        "3",
-        "--ssh-keepalive-seconds",
-        "1",
-        "--ssh-keepalive-max-missed",
-        "2");
+    int api =
+        proxy(
+                0,
+                0,
+                Http.freePorts(2),
+                "--lease-seconds",
+                "3",
+                "--ssh-keepalive-seconds",
+                "1",
+                "--ssh-keepalive-max-missed",
+                "2")
+            .port("api");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
     TestWait.until(
@@ -282,8 +281,8 @@ class ResilienceIT {
 
   @Test
   void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
-    int api = Integer.parseInt(Http.freePorts(1));
-    RoleProcess proxy = proxy(api, 0, Http.freePorts(1));
+    RoleProcess proxy = proxy(0, 0, Http.freePorts(1));
+    int api = proxy.port("api");
     int sidecar = appAndSidecar(api);
     RoleProcess sc = started.last();
     CompletableFuture<Http.Response> slow =
