@@ -8,7 +8,9 @@ import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
 import dev.intercept.protocol.RouteTable;
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -35,6 +37,7 @@ public final class ProxyApiClient {
   private static final String BASE = "/api/v1";
 
   private final HttpClient http;
+  private final Context context;
   private final List<URI> urls;
   private final long timeoutMs;
   private volatile int current;
@@ -46,6 +49,7 @@ public final class ProxyApiClient {
     this.http =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout((int) timeoutMs).setKeepAlive(true));
+    this.context = vertx.getOrCreateContext();
     this.urls = List.copyOf(urls);
     this.timeoutMs = timeoutMs;
   }
@@ -119,9 +123,21 @@ public final class ProxyApiClient {
     return owner == null ? "" : "?owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Every call runs on the one context this client was made on, whatever thread asks: a response
+   * read on another context than the one its request was sent from can lose its first chunks or its
+   * end (Vert.x hands them to a handler that is not set yet), seen here as truncated or hung
+   * answers from callers on plain threads.
+   */
   private <T> Future<T> call(
       HttpMethod method, String path, String body, long timeout, Function<Buffer, T> read) {
-    return attempt(method, path, body, timeout, read, 0, null);
+    if (Vertx.currentContext() == context) {
+      return attempt(method, path, body, timeout, read, 0, null);
+    }
+    Promise<T> answered = Promise.promise();
+    context.runOnContext(
+        v -> attempt(method, path, body, timeout, read, 0, null).onComplete(answered));
+    return answered.future();
   }
 
   private <T> Future<T> attempt(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.OnContext;
 import dev.intercept.ProxyFixture;
 import dev.intercept.TestWait;
 import dev.intercept.config.ConfigKey;
@@ -27,6 +28,7 @@ class ProxyApiTest {
   private ProxyFixture fixture;
   private ProxyRole.Running proxy;
   private WebClient web;
+  private OnContext calls;
 
   @BeforeEach
   void start() throws Exception {
@@ -37,6 +39,7 @@ class ProxyApiTest {
     fixture = ProxyFixture.start(Map.of(ConfigKey.LEASE_SECONDS, leaseSeconds));
     proxy = fixture.running();
     web = WebClient.create(fixture.vertx());
+    calls = new OnContext(fixture.vertx());
     // the apps these tests use have a sidecar (its first poll is what lets intercepts be created)
     for (String app : new String[] {"myapp", "other"}) {
       assertEquals(
@@ -59,8 +62,11 @@ class ProxyApiTest {
   }
 
   HttpResponse<Buffer> call(HttpMethod m, String path, String body) throws Exception {
-    var req = web.request(m, proxy.apiPort(), "127.0.0.1", path);
-    return get(body == null ? req.send() : req.sendBuffer(Buffer.buffer(body)));
+    return calls.await(
+        () -> {
+          var req = web.request(m, proxy.apiPort(), "127.0.0.1", path);
+          return body == null ? req.send() : req.sendBuffer(Buffer.buffer(body));
+        });
   }
 
   static String body(String owner, String header, String regex) {
@@ -272,8 +278,13 @@ class ProxyApiTest {
     assertEquals(v, held.getLong("version"));
     // a waiting poll is woken by a registry change for its app
     var waiting =
-        web.get(proxy.apiPort(), "127.0.0.1", "/api/v1/apps/myapp/routes?since=" + v + "&wait=30")
-            .send();
+        calls.submit(
+            () ->
+                web.get(
+                        proxy.apiPort(),
+                        "127.0.0.1",
+                        "/api/v1/apps/myapp/routes?since=" + v + "&wait=30")
+                    .send());
     TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
     call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"));
     JsonObject woken = get(waiting).bodyAsJsonObject();

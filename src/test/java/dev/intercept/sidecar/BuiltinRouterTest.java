@@ -3,6 +3,7 @@ package dev.intercept.sidecar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.OnContext;
 import dev.intercept.TestWait;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
@@ -39,6 +40,7 @@ class BuiltinRouterTest {
   private HttpServer laptop;
   private BuiltinRouter router;
   private HttpClient client;
+  private OnContext calls;
   private final Set<Object> appConnections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger laptopRequests = new AtomicInteger();
 
@@ -104,6 +106,7 @@ class BuiltinRouterTest {
             "test");
     router = new BuiltinRouter(s);
     get(vertx.deployVerticle(router));
+    calls = new OnContext(vertx);
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
@@ -131,11 +134,13 @@ class BuiltinRouterTest {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       o.addHeader(headers[i], headers[i + 1]);
     }
-    return get(
-        client
-            .request(o)
-            .compose(r -> body == null ? r.send() : r.send(body))
-            .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))));
+    return calls.await(
+        () ->
+            client
+                .request(o)
+                .compose(r -> body == null ? r.send() : r.send(body))
+                .compose(
+                    resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))));
   }
 
   void routes(Route... rs) {
