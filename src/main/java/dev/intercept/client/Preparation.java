@@ -1,7 +1,7 @@
 package dev.intercept.client;
 
-import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelKeys;
+import dev.intercept.tunnel.TunnelSshClient;
 import java.security.KeyPair;
 import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.client.SshClient;
@@ -19,7 +19,7 @@ public record Preparation(CompletableFuture<KeyPair> keys, CompletableFuture<Ssh
     }
     return new Preparation(
         CompletableFuture.supplyAsync(TunnelKeys::generate),
-        CompletableFuture.supplyAsync(TunnelClient::newSshClient));
+        CompletableFuture.supplyAsync(TunnelSshClient::start));
   }
 
   /** Stops the SSH client if one was started and no tunnel took it over. */

@@ -4,6 +4,7 @@ import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.TunnelState;
 import dev.intercept.protocol.Registration;
 import dev.intercept.tunnel.TunnelClient;
+import dev.intercept.tunnel.TunnelSshClient;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -99,7 +100,7 @@ final class TunnelKeeper {
    * through the next URL.
    */
   private TunnelClient.Spec respec(Throwable lastFailure) {
-    if (lastFailure != null && TunnelClient.unreachable(lastFailure)) {
+    if (lastFailure != null && TunnelSshClient.unreachable(lastFailure)) {
       registrar.skipProxy();
     }
     try {

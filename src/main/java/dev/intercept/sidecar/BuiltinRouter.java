@@ -7,35 +7,25 @@ import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Route;
 import dev.intercept.protocol.RouteTable;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
-import io.vertx.httpproxy.ProxyResponse;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +73,8 @@ public class BuiltinRouter extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpProxy proxy = HttpProxy.reverseProxy(newClient());
-    proxy.addInterceptor(new EnvoyBehaviour());
+    proxy.addInterceptor(
+        new EnvoyBehaviour(routeTimeoutSeconds, ctx -> request(ctx, appHost, appPort)));
     proxy.origin(this::originRequest);
     vertx
         .eventBus()
@@ -191,127 +182,5 @@ public class BuiltinRouter extends VerticleBase {
           return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(",", all);
         }
     }
-  }
-
-  /**
-   * What Envoy's connection manager does that an app can see: adds x-forwarded-proto when absent,
-   * an x-request-id unless one came in, the expected timeout; keeps the original Host; answers 504
-   * after the route timeout and 503 when the upstream cannot be reached. One addition: a bodiless
-   * GET/HEAD/OPTIONS whose tunnel died under it (its replica or client gone) is sent to the app
-   * once, so losing a tunnel never shows as an error.
-   */
-  final class EnvoyBehaviour implements ProxyInterceptor {
-    private final String timeoutMs = Long.toString(routeTimeoutSeconds * 1000L);
-
-    @Override
-    public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-      ProxyRequest pr = ctx.request();
-      HostAndPort authority = pr.proxiedRequest().authority();
-      if (authority != null) {
-        pr.setAuthority(authority);
-      }
-      MultiMap h = pr.headers();
-      if (!h.contains("x-forwarded-proto")) {
-        h.set("x-forwarded-proto", pr.proxiedRequest().isSSL() ? "https" : "http");
-      }
-      if (!h.contains("x-request-id")) {
-        h.set("x-request-id", UUID.randomUUID().toString());
-      }
-      h.set("x-envoy-expected-rq-timeout-ms", timeoutMs);
-      MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(h);
-      return ctx.sendRequest()
-          .recover(
-              e -> {
-                if (ctx.get(TARGET, HostPort.class) != null && retriable(pr) && !timedOut(e)) {
-                  LOG.debug(
-                      "tunnel {} failed before answering ({}): retrying on the app",
-                      ctx.get(TARGET, HostPort.class),
-                      e.getMessage());
-                  return onApp(ctx, sent)
-                      .recover(e2 -> Future.succeededFuture(envoyError(ctx, e2)));
-                }
-                return Future.succeededFuture(envoyError(ctx, e));
-              });
-    }
-
-    private boolean retriable(ProxyRequest pr) {
-      HttpServerRequest in = pr.proxiedRequest();
-      boolean idempotent =
-          in.method() == HttpMethod.GET
-              || in.method() == HttpMethod.HEAD
-              || in.method() == HttpMethod.OPTIONS;
-      String len = in.getHeader("content-length");
-      return idempotent
-          && (len == null || len.equals("0"))
-          && in.getHeader("transfer-encoding") == null;
-    }
-
-    private Future<ProxyResponse> onApp(ProxyContext ctx, MultiMap headers) {
-      ProxyRequest pr = ctx.request();
-      return request(ctx, appHost, appPort)
-          .compose(
-              req -> {
-                req.setMethod(pr.getMethod()).setURI(pr.getURI());
-                headers.forEach(
-                    e -> {
-                      if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))
-                          && !e.getKey().equalsIgnoreCase("host")) {
-                        req.headers().add(e.getKey(), e.getValue());
-                      }
-                    });
-                if (pr.proxiedRequest().authority() != null) {
-                  req.authority(pr.proxiedRequest().authority());
-                }
-                return req.send();
-              })
-          .map(
-              resp -> {
-                ProxyResponse r = pr.response().setStatusCode(resp.statusCode());
-                r.headers().clear();
-                resp.headers()
-                    .forEach(
-                        e -> {
-                          if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                            r.headers().add(e.getKey(), e.getValue());
-                          }
-                        });
-                String len = resp.getHeader("content-length");
-                r.setBody(
-                    Body.body(
-                        resp,
-                        len == null ? -1 : Long.parseLong(len),
-                        resp.getHeader("content-type")));
-                return r;
-              });
-    }
-  }
-
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade");
-
-  private static boolean timedOut(Throwable e) {
-    return e instanceof TimeoutException
-        || (e.getMessage() != null && e.getMessage().contains("timeout period"));
-  }
-
-  /** Envoy's answers when the upstream fails before its response headers. */
-  private static ProxyResponse envoyError(ProxyContext ctx, Throwable e) {
-    boolean timeout = timedOut(e);
-    String body =
-        timeout
-            ? "upstream request timeout"
-            : "upstream connect error or disconnect/reset before headers";
-    ProxyResponse r = ctx.request().release().response();
-    r.headers().clear();
-    return r.setStatusCode(timeout ? 504 : 503)
-        .setBody(Body.body(Buffer.buffer(body), MediaType.parse("text/plain")));
   }
 }

@@ -2,9 +2,6 @@ package dev.intercept.tunnel;
 
 import dev.intercept.retry.Backoff;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -15,11 +12,9 @@ import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.forward.ForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +29,6 @@ public class TunnelClient implements AutoCloseable {
 
   /** Bound on waiting for the proxy to confirm it unbound the port before the session closes. */
   private static final Duration CANCEL_CONFIRM = Duration.ofSeconds(2);
-
-  /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
-  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
 
   /** Where and as whom to connect, and what to forward. */
   public record Spec(
@@ -74,43 +66,8 @@ public class TunnelClient implements AutoCloseable {
   private Thread reconnector;
 
   /**
-   * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, and a forwarding filter
-   * that accepts only the forwarded-tcpip channel of our own -R (keepalives are set per tunnel).
-   * Building it takes a while (class loading), so the client starts it while it registers.
-   */
-  public static SshClient newSshClient() {
-    SshClient client = SshClient.setUpDefaultClient();
-    TunnelTransport.apply(client);
-    CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
-    client.setForwardingFilter(
-        new ForwardingFilter() {
-          @Override
-          public boolean canForwardAgent(Session s, String requestType) {
-            return false;
-          }
-
-          @Override
-          public boolean canForwardX11(Session s, String requestType) {
-            return false;
-          }
-
-          @Override
-          public boolean canListen(SshdSocketAddress address, Session s) {
-            return false;
-          }
-
-          @Override
-          public boolean canConnect(Type type, SshdSocketAddress address, Session s) {
-            return type == Type.Forwarded;
-          }
-        });
-    client.setForwarderFactory(ClientForwarder::new);
-    client.start();
-    return client;
-  }
-
-  /**
-   * Takes ownership of {@code client} (from {@link #newSshClient()}): closing the tunnel stops it.
+   * Takes ownership of {@code client} (from {@link TunnelSshClient#start()}): closing the tunnel
+   * stops it.
    */
   public TunnelClient(
       SshClient client, Spec spec, KeyPair keys, Keepalive keepalive, Listener listener) {
@@ -153,7 +110,7 @@ public class TunnelClient implements AutoCloseable {
                 connect();
                 first.complete(null);
               } catch (Exception e) {
-                first.completeExceptionally(new IOException(describe(e)));
+                first.completeExceptionally(new IOException(TunnelSshClient.describe(e)));
                 return;
               }
               keepUp();
@@ -195,7 +152,7 @@ public class TunnelClient implements AutoCloseable {
         s.stopRemotePortForwarding(remote);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("changing the forward failed: {}", describe(e));
+      LOG.debug("changing the forward failed: {}", TunnelSshClient.describe(e));
     }
   }
 
@@ -260,7 +217,7 @@ public class TunnelClient implements AutoCloseable {
         reconnect(lastFailure);
         lastFailure = null;
       } catch (Exception e) {
-        LOG.debug("tunnel reconnect failed: {}", describe(e));
+        LOG.debug("tunnel reconnect failed: {}", TunnelSshClient.describe(e));
         lastFailure = e;
       }
     }
@@ -307,30 +264,6 @@ public class TunnelClient implements AutoCloseable {
   public boolean isUp() {
     ClientSession s = session;
     return s != null && s.isOpen();
-  }
-
-  /**
-   * True when the SSH server could not be reached at all (as opposed to being slow or refusing).
-   */
-  public static boolean unreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof NoRouteToHostException
-          || t instanceof UnknownHostException
-          || (t.getMessage() != null && t.getMessage().contains("Connection refused"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return msg.replace('\n', ' ');
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.intercept.it;
 import dev.intercept.tunnel.Keepalive;
 import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelKeys;
+import dev.intercept.tunnel.TunnelSshClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.KeyPair;
@@ -71,7 +72,7 @@ public final class Churn implements AutoCloseable {
       JsonObject reg = new JsonObject(r.body());
       client =
           new TunnelClient(
-              TunnelClient.newSshClient(),
+              TunnelSshClient.start(),
               new TunnelClient.Spec(
                   "127.0.0.1",
                   reg.getInteger("sshPort"),

@@ -104,7 +104,7 @@ class TunnelServerTest {
             laptop);
     TunnelClient t =
         new TunnelClient(
-            TunnelClient.newSshClient(),
+            TunnelSshClient.start(),
             spec,
             keys,
             keepalive,
@@ -222,7 +222,7 @@ class TunnelServerTest {
     assertNull(ProxyApi.find(proxy.apiPort(), "myapp", "alice").getValue("tunnel"));
 
     // logged in as alice: no exec, shell, sftp, local forward
-    SshClient client = TunnelClient.newSshClient();
+    SshClient client = TunnelSshClient.start();
     closing.add(client::stop);
     try (ClientSession s =
         client

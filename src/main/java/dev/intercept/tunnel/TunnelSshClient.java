@@ -1,0 +1,78 @@
+package dev.intercept.tunnel;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.forward.ForwardingFilter;
+
+/** The developer's side of the tunnels: the SSH client they run on, and how their failures read. */
+public final class TunnelSshClient {
+  /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
+
+  private TunnelSshClient() {}
+
+  /**
+   * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, and a forwarding filter
+   * that accepts only the forwarded-tcpip channel of our own -R (keepalives are set per tunnel).
+   * Building it takes a while (class loading), so the client starts it while it registers.
+   */
+  public static SshClient start() {
+    SshClient client = SshClient.setUpDefaultClient();
+    TunnelTransport.apply(client);
+    CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
+    client.setForwardingFilter(
+        new ForwardingFilter() {
+          @Override
+          public boolean canForwardAgent(Session s, String requestType) {
+            return false;
+          }
+
+          @Override
+          public boolean canForwardX11(Session s, String requestType) {
+            return false;
+          }
+
+          @Override
+          public boolean canListen(SshdSocketAddress address, Session s) {
+            return false;
+          }
+
+          @Override
+          public boolean canConnect(Type type, SshdSocketAddress address, Session s) {
+            return type == Type.Forwarded;
+          }
+        });
+    client.setForwarderFactory(ClientForwarder::new);
+    client.start();
+    return client;
+  }
+
+  /**
+   * True when the SSH server could not be reached at all (as opposed to being slow or refusing).
+   */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.replace('\n', ' ');
+  }
+}
