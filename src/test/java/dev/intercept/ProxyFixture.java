@@ -13,19 +13,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real proxy in this JVM for the tests that need one: API and SSH on loopback port 0 (read back),
- * forward ports from a pool of free loopback ports, the environment ignored. Closing it stops the
- * proxy and its Vert.x.
+ * forward ports from a pool of free loopback ports, --auth=token-file with {@link TestTokens}, the
+ * environment ignored. Closing it stops the proxy and its Vert.x.
  */
 public final class ProxyFixture implements AutoCloseable {
   private final ProxyRole.Running running;
+  private final TestTokens tokens;
 
-  private ProxyFixture(ProxyRole.Running running) {
+  private ProxyFixture(ProxyRole.Running running, TestTokens tokens) {
     this.running = running;
+    this.tokens = tokens;
   }
 
-  /** A proxy with {@code overrides} over the loopback defaults above. */
+  /**
+   * A proxy with {@code overrides} over the loopback defaults above, authenticating with a fresh
+   * token file ({@link #token}).
+   */
   public static ProxyFixture start(Map<ConfigKey<?>, ?> overrides) throws Exception {
+    TestTokens tokens = TestTokens.create();
     Map<ConfigKey<?>, Object> settings = new HashMap<>();
+    settings.put(ConfigKey.AUTH, "token-file");
+    settings.put(ConfigKey.TOKEN_FILE, tokens.file().toString());
     settings.put(ConfigKey.LISTEN_HOST, "127.0.0.1");
     settings.put(ConfigKey.API_PORT, 0);
     settings.put(ConfigKey.SSH_PORT, 0);
@@ -35,7 +43,7 @@ public final class ProxyFixture implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       return new ProxyFixture(
-          await(ProxyRole.start(vertx, Config.of(Role.PROXY, settings, "test"))));
+          await(ProxyRole.start(vertx, Config.of(Role.PROXY, settings, "test"))), tokens);
     } catch (Exception | Error e) {
       vertx.close();
       throw e;
@@ -52,6 +60,11 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ProxyRole.Running running() {
     return running;
+  }
+
+  /** The token of a test user: alice, bob (developers), admin, sidecar. */
+  public String token(String user) {
+    return tokens.of(user);
   }
 
   public Vertx vertx() {

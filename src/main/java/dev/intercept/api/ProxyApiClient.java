@@ -20,11 +20,10 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The proxy API's one client, for the sidecar (route long-polls) and the developer's CLI
@@ -40,9 +39,10 @@ public final class ProxyApiClient {
   private final Context context;
   private final List<URI> urls;
   private final long timeoutMs;
+  private final Credentials credentials;
   private volatile int current;
 
-  public ProxyApiClient(Vertx vertx, List<URI> urls, long timeoutMs) {
+  public ProxyApiClient(Vertx vertx, List<URI> urls, long timeoutMs, Credentials credentials) {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no proxy URL");
     }
@@ -52,6 +52,7 @@ public final class ProxyApiClient {
     this.context = vertx.getOrCreateContext();
     this.urls = List.copyOf(urls);
     this.timeoutMs = timeoutMs;
+    this.credentials = credentials;
   }
 
   /** Moves on to the next proxy URL (what the current one said led nowhere). */
@@ -73,18 +74,17 @@ public final class ProxyApiClient {
         b -> Registration.fromJson(new JsonObject(b)));
   }
 
-  public Future<Renewal> renew(String app, String name, String owner) {
+  public Future<Renewal> renew(String app, String name) {
     return call(
         HttpMethod.POST,
-        intercept(app, name) + "/renew" + ownerQuery(owner),
+        intercept(app, name) + "/renew",
         "",
         timeoutMs,
         b -> Renewal.fromJson(new JsonObject(b)));
   }
 
-  public Future<Void> delete(String app, String name, String owner) {
-    return call(
-        HttpMethod.DELETE, intercept(app, name) + ownerQuery(owner), null, timeoutMs, b -> null);
+  public Future<Void> delete(String app, String name) {
+    return call(HttpMethod.DELETE, intercept(app, name), null, timeoutMs, b -> null);
   }
 
   /** The intercepts of {@code app}, or of every app when null. */
@@ -119,10 +119,6 @@ public final class ProxyApiClient {
     return BASE + "/apps/" + app + "/intercepts/" + name;
   }
 
-  private static String ownerQuery(String owner) {
-    return owner == null ? "" : "?owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8);
-  }
-
   /**
    * Every call runs on the one context this client was made on, whatever thread asks: a response
    * read on another context than the one its request was sent from can lose its first chunks or its
@@ -131,12 +127,23 @@ public final class ProxyApiClient {
    */
   private <T> Future<T> call(
       HttpMethod method, String path, String body, long timeout, Function<Buffer, T> read) {
+    Supplier<Future<T>> once = () -> attempt(method, path, body, timeout, read, 0, null);
+    // a refused token may have expired: get a new one (if the source can) and try once more
+    Supplier<Future<T>> call =
+        () ->
+            once.get()
+                .recover(
+                    e ->
+                        e instanceof ApiFailure.Unauthenticated
+                            ? credentials
+                                .refresh()
+                                .compose(fresh -> fresh ? once.get() : Future.failedFuture(e))
+                            : Future.failedFuture(e));
     if (Vertx.currentContext() == context) {
-      return attempt(method, path, body, timeout, read, 0, null);
+      return call.get();
     }
     Promise<T> answered = Promise.promise();
-    context.runOnContext(
-        v -> attempt(method, path, body, timeout, read, 0, null).onComplete(answered));
+    context.runOnContext(v -> call.get().onComplete(answered));
     return answered.future();
   }
 
@@ -161,6 +168,10 @@ public final class ProxyApiClient {
             .setURI(join(base, path))
             .setIdleTimeout(timeout)
             .putHeader("Content-Type", "application/json");
+    String token = credentials.token();
+    if (token != null) {
+      opts.putHeader("Authorization", "Bearer " + token);
+    }
     return http.request(opts)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(

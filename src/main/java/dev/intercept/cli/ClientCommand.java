@@ -1,6 +1,9 @@
 package dev.intercept.cli;
 
+import dev.intercept.api.Credentials;
+import dev.intercept.client.ClientCredentials;
 import dev.intercept.config.Config;
+import dev.intercept.config.ConfigKey;
 import dev.intercept.config.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -50,6 +53,11 @@ final class ClientCommand implements Callable<Integer> {
           Role.CLIENT,
           SettingOptions.configFile(spec),
           SettingOptions.flags(spec, Role.CLIENT));
+    }
+
+    /** --token or INTERCEPT_TOKEN, else the kubeconfig's credentials, else none. Blocking. */
+    static Credentials credentials(Vertx vertx, Config c) {
+      return ClientCredentials.resolve(vertx, c.get(ConfigKey.TOKEN));
     }
 
     static Vertx newVertx(int eventLoops) {

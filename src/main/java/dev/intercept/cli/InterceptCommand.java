@@ -1,6 +1,7 @@
 package dev.intercept.cli;
 
 import dev.intercept.client.InterceptSession;
+import dev.intercept.client.KnownHosts;
 import dev.intercept.client.Preparation;
 import dev.intercept.client.SessionOptions;
 import dev.intercept.client.StartupTiming;
@@ -112,7 +113,9 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
               Keepalive.from(c),
               args.userKey(),
-              failOpenLocal);
+              failOpenLocal,
+              ClientCommand.Common.credentials(vertx, c),
+              KnownHosts.at(c.get(ConfigKey.KNOWN_HOSTS), c.get(ConfigKey.ACCEPT_NEW_HOST_KEY)));
       StopSignal stop = StopSignal.install();
       session = new InterceptSession(vertx, o, System.out, prepared);
       session.start();

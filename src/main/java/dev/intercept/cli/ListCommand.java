@@ -25,7 +25,10 @@ final class ListCommand extends ClientCommand.Common implements Callable<Integer
       Config c = load(vertx);
       ProxyApiClient api =
           new ProxyApiClient(
-              vertx, c.get(ConfigKey.PROXY_URL), c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L);
+              vertx,
+              c.get(ConfigKey.PROXY_URL),
+              c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
+              credentials(vertx, c));
       List<ListedIntercept> list = RoleLauncher.await(api.list(app));
       if (list.isEmpty()) {
         System.out.println("no intercepts");

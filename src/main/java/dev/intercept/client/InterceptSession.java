@@ -45,6 +45,7 @@ public final class InterceptSession {
     Registration r = await(registrar.register(), "registering the intercept");
     StartupTiming.mark("registered with the proxy");
     try {
+      o.knownHosts().check(registrar.proxyUrl(), r.hostKey());
       if (tunnel == null) {
         transcript.plainSsh(o, r, registrar.sshHost(r));
       } else {

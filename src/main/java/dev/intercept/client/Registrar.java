@@ -8,10 +8,8 @@ import dev.intercept.protocol.Renewal;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.URI;
 import java.security.KeyPair;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,34 +20,23 @@ final class Registrar {
   private final SessionOptions o;
   private final ProxyApiClient api;
   private final String publicKey;
-  private final String owner = owner();
   private volatile Registration last;
 
   Registrar(Vertx vertx, SessionOptions o, KeyPair keys) {
     this.o = o;
-    this.api = new ProxyApiClient(vertx, o.proxyUrls(), o.requestTimeoutMs());
+    this.api = new ProxyApiClient(vertx, o.proxyUrls(), o.requestTimeoutMs(), o.credentials());
     this.publicKey =
         o.userKey() != null ? o.userKey().publicKey() : TunnelKeys.toOpenSsh(keys.getPublic());
   }
 
-  private static String owner() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown";
-    }
-    return System.getProperty("user.name", "user") + "@" + host + "/" + UUID.randomUUID();
-  }
-
-  /** Registers (the same owner again keeps its port and renews the lease). */
+  /** Registers (the same identity again keeps its port and renews the lease). */
   Future<Registration> register() {
-    return api.register(o.app(), o.name(), new InterceptRequest(o.matchers(), publicKey, owner))
+    return api.register(o.app(), o.name(), new InterceptRequest(o.matchers(), publicKey))
         .onSuccess(r -> last = r);
   }
 
   Future<Renewal> renew() {
-    return api.renew(o.app(), o.name(), owner);
+    return api.renew(o.app(), o.name());
   }
 
   /** The last registration the proxy answered, or null before the first. */
@@ -60,6 +47,11 @@ final class Registrar {
   /** The host to open SSH to: the one the proxy names, else the proxy URL's. */
   String sshHost(Registration r) {
     return r.sshHost() != null ? r.sshHost() : api.currentUrl().getHost();
+  }
+
+  /** The proxy URL in use: the one that last answered. */
+  URI proxyUrl() {
+    return api.currentUrl();
   }
 
   /** What the last proxy said led nowhere (e.g. a dead replica's SSH port): try the next. */
@@ -79,7 +71,7 @@ final class Registrar {
       return;
     }
     try {
-      api.delete(o.app(), o.name(), owner)
+      api.delete(o.app(), o.name())
           .toCompletionStage()
           .toCompletableFuture()
           .get(o.requestTimeoutMs(), TimeUnit.MILLISECONDS);

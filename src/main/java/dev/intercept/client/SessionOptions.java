@@ -1,5 +1,6 @@
 package dev.intercept.client;
 
+import dev.intercept.api.Credentials;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.tunnel.Keepalive;
 import java.net.URI;
@@ -21,7 +22,9 @@ public record SessionOptions(
     long requestTimeoutMs,
     Keepalive keepalive,
     UserKey userKey,
-    boolean failOpenLocal) {
+    boolean failOpenLocal,
+    Credentials credentials,
+    KnownHosts knownHosts) {
 
   /** The user's own key: its OpenSSH public-key line and the private key file ssh should use. */
   public record UserKey(String publicKey, String privateKeyFile) {}

@@ -110,6 +110,7 @@ final class TunnelKeeper {
               .toCompletionStage()
               .toCompletableFuture()
               .get(o.requestTimeoutMs() * 2, TimeUnit.MILLISECONDS);
+      o.knownHosts().check(registrar.proxyUrl(), r.hostKey());
       return spec(r);
     } catch (Exception e) {
       registrar.skipProxy();

@@ -28,8 +28,8 @@ public record ConfigKey<T>(
 
   // spotless:off: a table, one declaration a setting
   public static final ConfigKey<String> LISTEN_HOST = declare(
-      "listen-host", ValueType.host(false), "0.0.0.0", EnumSet.of(PROXY, SIDECAR, ECHO),
-      "Address the role's servers bind (API, SSH, sidecar listener, echo).");
+      "listen-host", ValueType.host(false), "127.0.0.1", EnumSet.of(PROXY, SIDECAR, ECHO),
+      "Address the role's servers bind (API, SSH, sidecar listener, echo); 0.0.0.0 in a cluster.");
   public static final ConfigKey<Integer> API_PORT = declare(
       "api-port", ValueType.port(true), "8081", EnumSet.of(PROXY),
       "Proxy HTTP API port.");
@@ -40,9 +40,9 @@ public record ConfigKey<T>(
       "forward-ports", ValueType.portRanges(), "9000-9015", EnumSet.of(PROXY),
       "Pool of forward ports the proxy hands out, one per intercept.");
   public static final ConfigKey<String> FORWARD_BIND_HOST = declare(
-      "forward-bind-host", ValueType.host(false), "0.0.0.0", EnumSet.of(PROXY),
-      "Address the forward ports bind: all interfaces in a cluster so sidecars reach them; "
-          + "127.0.0.1 locally.");
+      "forward-bind-host", ValueType.host(false), "127.0.0.1", EnumSet.of(PROXY),
+      "Address the forward ports bind: 0.0.0.0 in a cluster so sidecars on other pods reach "
+          + "them.");
   public static final ConfigKey<String> ADVERTISE_HOST = declare(
       "advertise-host", ValueType.host(false), "127.0.0.1", EnumSet.of(PROXY),
       "Address of this proxy replica that sidecars use to reach its forward ports (pod IP in "
@@ -59,6 +59,25 @@ public record ConfigKey<T>(
       "SSH host key file: an unencrypted OpenSSH or PEM private key (EC, Ed25519, RSA), e.g. "
           + "a Kubernetes Secret mount; generated there (EC P-256, mode 0600) if missing, never "
           + "replaced; empty = a fresh key in memory.");
+  public static final ConfigKey<String> AUTH = declare(
+      "auth", ValueType.choice("none", "token-file", "kubernetes"), "none", EnumSet.of(PROXY),
+      "Who may call the API: 'kubernetes' (TokenReview and SubjectAccessReview), 'token-file' "
+          + "(kube-apiserver's static token file), or 'none' (loopback listeners only).");
+  public static final ConfigKey<String> TOKEN_FILE = declare(
+      "token-file", ValueType.path("FILE", true), "", EnumSet.of(PROXY),
+      "auth token-file: CSV lines token,user,uid,\"group1,group2\"; re-read when it changes.");
+  public static final ConfigKey<Boolean> INSECURE = declare(
+      "insecure", ValueType.bool(), "false", EnumSet.of(PROXY),
+      "Allow auth none (or a cluster without event-bus TLS) on listeners beyond loopback; warns.");
+  public static final ConfigKey<List<String>> SIDECAR_ACCOUNTS = declare(
+      "sidecar-service-accounts", ValueType.list("NAMESPACE:NAME"), "", EnumSet.of(PROXY),
+      "auth kubernetes: the service accounts whose tokens are sidecars (they alone poll routes).");
+  public static final ConfigKey<String> AUTH_NAMESPACE = declare(
+      "auth-namespace", ValueType.host(true), "", EnumSet.of(PROXY),
+      "auth kubernetes: namespace of the access reviews; empty = the proxy's own namespace.");
+  public static final ConfigKey<Integer> AUTH_CACHE_SECONDS = declare(
+      "auth-cache-seconds", ValueType.integer(0, 3600), "10", EnumSet.of(PROXY),
+      "auth kubernetes: how long a token review or an access review answer is reused.");
   public static final ConfigKey<Integer> SSH_KEEPALIVE_SECONDS = declare(
       "ssh-keepalive-seconds", ValueType.integer(1, 3600), "2", EnumSet.of(PROXY, CLIENT),
       "Seconds between SSH keepalive requests, sent by both ends of a tunnel.");
@@ -96,6 +115,15 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> EVENTBUS_PORT = declare(
       "eventbus-port", ValueType.port(true), "0", EnumSet.of(PROXY),
       "Clustered event bus port.");
+  public static final ConfigKey<String> CLUSTER_NAME = declare(
+      "cluster-name", ValueType.secret("NAME"), "intercept-proxy", EnumSet.of(PROXY),
+      "Hazelcast cluster name; only members that know it join (keep it in a Secret).");
+  public static final ConfigKey<String> EVENTBUS_KEYSTORE = declare(
+      "eventbus-keystore", ValueType.path("FILE", true), "", EnumSet.of(PROXY),
+      "Clustered: PKCS12 key and certificate of the replicas' mutual-TLS event bus (a Secret).");
+  public static final ConfigKey<String> EVENTBUS_KEYSTORE_PASSWORD = declare(
+      "eventbus-keystore-password", ValueType.secret("PASSWORD"), "", EnumSet.of(PROXY),
+      "Password of eventbus-keystore.");
   public static final ConfigKey<Integer> CLUSTER_FAILURE_SECONDS = declare(
       "cluster-failure-seconds", ValueType.integer(1, 300), "5", EnumSet.of(PROXY),
       "A replica silent for this long is declared gone; its tunnels are marked down.");
@@ -137,6 +165,20 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> ENVOY_ADMIN_PORT = declare(
       "envoy-admin-port", ValueType.port(true), "9901", EnumSet.of(SIDECAR),
       "Envoy mode: Envoy's admin port, bound on 127.0.0.1 only.");
+  public static final ConfigKey<String> TOKEN = declare(
+      "token", ValueType.secret("TOKEN"), "", EnumSet.of(SIDECAR, CLIENT),
+      "Bearer token for the proxy API; client: empty = the kubeconfig context's credentials.");
+  public static final ConfigKey<String> SIDECAR_TOKEN_FILE = declare(
+      "token-file", ValueType.path("FILE", true), "", EnumSet.of(SIDECAR),
+      "File holding the sidecar's token (a projected service-account token), re-read when it "
+          + "changes; wins over token.");
+  public static final ConfigKey<String> KNOWN_HOSTS = declare(
+      "known-hosts-file", ValueType.path("FILE", true), "", EnumSet.of(CLIENT),
+      "Where the client pins each proxy's SSH host key; empty = "
+          + "$XDG_CONFIG_HOME/intercept/known_hosts (~/.config/...).");
+  public static final ConfigKey<Boolean> ACCEPT_NEW_HOST_KEY = declare(
+      "accept-new-host-key", ValueType.bool(), "false", EnumSet.of(CLIENT),
+      "Accept and pin a proxy host key that differs from the pinned one (after a rotation).");
   public static final ConfigKey<Integer> RENEW_SECONDS = declare(
       "renew-seconds", ValueType.integer(1, 3600), "3", EnumSet.of(CLIENT),
       "How often the client renews its lease.");

@@ -44,6 +44,11 @@ public final class ValueType<T> {
     return of(label, "any text", s -> s);
   }
 
+  /** A secret (a token, a password): any text, never shown in logs or --help. */
+  public static ValueType<String> secret(String label) {
+    return new ValueType<>(label, "any text", s -> s, v -> v.isEmpty() ? "" : "(secret)", false);
+  }
+
   /** A host name or IP address; with {@code emptyAllowed} also empty (meaning "not set"). */
   public static ValueType<String> host(boolean emptyAllowed) {
     return of(

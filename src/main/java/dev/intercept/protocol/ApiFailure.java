@@ -7,14 +7,16 @@ package dev.intercept.protocol;
  */
 public abstract sealed class ApiFailure extends RuntimeException
     permits InvalidInputException,
+        ApiFailure.Unauthenticated,
+        ApiFailure.Forbidden,
         ApiFailure.NotFound,
         ApiFailure.MethodNotAllowed,
-        ApiFailure.NameTaken,
         ApiFailure.NotOwner,
         ApiFailure.TooLarge,
         ApiFailure.RegistryBusy,
         ApiFailure.NoFreePort,
         ApiFailure.TooManyWaiters,
+        ApiFailure.Unavailable,
         ApiFailure.TimedOut,
         ApiFailure.Refused,
         ApiFailure.Rejected {
@@ -39,7 +41,11 @@ public abstract sealed class ApiFailure extends RuntimeException
 
   /** Seconds after which a retry may succeed (the Retry-After header), or 0. */
   public int retryAfterSeconds() {
-    return this instanceof RegistryBusy || this instanceof TooManyWaiters ? 1 : 0;
+    return this instanceof RegistryBusy
+            || this instanceof TooManyWaiters
+            || this instanceof Unavailable
+        ? 1
+        : 0;
   }
 
   /** The failure an error answer stands for: by its code, else by its status. */
@@ -47,18 +53,22 @@ public abstract sealed class ApiFailure extends RuntimeException
     String m = answer.error();
     return switch (answer.code() == null ? "" : answer.code()) {
       case "invalid" -> new InvalidInputException(m);
+      case "unauthenticated" -> new Unauthenticated(m);
+      case "forbidden" -> new Forbidden(m);
       case "not-found" -> new NotFound(m);
       case "method-not-allowed" -> new MethodNotAllowed(m);
-      case "name-taken" -> new NameTaken(m);
       case "not-owner" -> new NotOwner(m);
       case "too-large" -> new TooLarge(m);
       case "registry-busy" -> new RegistryBusy(m);
       case "no-free-port" -> new NoFreePort(m);
       case "too-many-waiters" -> new TooManyWaiters(m);
+      case "unavailable" -> new Unavailable(m);
       case "timed-out" -> new TimedOut(m);
       default ->
           switch (status) {
             case 400 -> new InvalidInputException(m);
+            case 401 -> new Unauthenticated(m);
+            case 403 -> new Forbidden(m);
             case 404 -> new NotFound(m);
             default -> new Rejected(status, m);
           };
@@ -66,14 +76,16 @@ public abstract sealed class ApiFailure extends RuntimeException
   }
 
   // spotless:off: a table, one failure a line: its type, status and code
+  /** No token, or one the proxy does not accept (answered with WWW-Authenticate: Bearer). */
+  public static final class Unauthenticated extends ApiFailure { public Unauthenticated(String m) { super(401, "unauthenticated", m); } }
+  /** Authenticated, but this caller may not do this (the message says why). */
+  public static final class Forbidden extends ApiFailure { public Forbidden(String m) { super(403, "forbidden", m); } }
   /** No such intercept, app (no sidecar has polled) or endpoint. */
   public static final class NotFound extends ApiFailure { public NotFound(String m) { super(404, "not-found", m); } }
   /** A known path called with a method it does not take. */
   public static final class MethodNotAllowed extends ApiFailure { public MethodNotAllowed(String m) { super(405, "method-not-allowed", m); } }
-  /** The intercept name is taken on this app by another client. */
-  public static final class NameTaken extends ApiFailure { public NameTaken(String m) { super(409, "name-taken", m); } }
-  /** Renewing or deleting an intercept that another client owns. */
-  public static final class NotOwner extends ApiFailure { public NotOwner(String m) { super(409, "not-owner", m); } }
+  /** Registering, renewing, re-keying or deleting an intercept that another identity owns. */
+  public static final class NotOwner extends ApiFailure { public NotOwner(String m) { super(403, "not-owner", m); } }
   /** A request body over the API's limit. */
   public static final class TooLarge extends ApiFailure { public TooLarge(String m) { super(413, "too-large", m); } }
   /** The registry's lock could not be had in time (a busy or re-balancing cluster): retry. */
@@ -82,6 +94,8 @@ public abstract sealed class ApiFailure extends RuntimeException
   public static final class NoFreePort extends ApiFailure { public NoFreePort(String m) { super(503, "no-free-port", m); } }
   /** Too many route long-polls are held open on this proxy: retry. */
   public static final class TooManyWaiters extends ApiFailure { public TooManyWaiters(String m) { super(503, "too-many-waiters", m); } }
+  /** A service the proxy depends on (the Kubernetes API) did not answer: retry. */
+  public static final class Unavailable extends ApiFailure { public Unavailable(String m) { super(503, "unavailable", m); } }
   /** The call got no answer in time. */
   public static final class TimedOut extends ApiFailure { public TimedOut(String m) { super(504, "timed-out", m); } }
   /** The proxy could not be reached: connection refused or reset, no route, unknown host. */

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The body of {@code PUT /api/v1/apps/{app}/intercepts/{name}}, validated strictly. */
-public record InterceptRequest(List<Matcher> matchers, String publicKey, String owner) {
+/**
+ * The body of {@code PUT /api/v1/apps/{app}/intercepts/{name}}, validated strictly. The owner is
+ * not in it: it is whoever the request authenticates as.
+ */
+public record InterceptRequest(List<Matcher> matchers, String publicKey) {
   public static final int MAX_MATCHERS = 32;
-  private static final Set<String> FIELDS = Set.of("matchers", "publicKey", "owner");
+  private static final Set<String> FIELDS = Set.of("matchers", "publicKey");
 
   public static InterceptRequest parse(String body) {
     JsonObject json;
@@ -22,7 +25,7 @@ public record InterceptRequest(List<Matcher> matchers, String publicKey, String 
     for (String f : json.fieldNames()) {
       if (!FIELDS.contains(f)) {
         throw new InvalidInputException(
-            "unknown field '" + f + "' (expected matchers, publicKey, owner)");
+            "unknown field '" + f + "' (expected matchers, publicKey; the owner is who calls)");
       }
     }
     if (!(json.getValue("matchers") instanceof JsonArray array)) {
@@ -40,17 +43,10 @@ public record InterceptRequest(List<Matcher> matchers, String publicKey, String 
     if (!(json.getValue("publicKey") instanceof String key) || key.isBlank()) {
       throw new InvalidInputException("'publicKey' (an OpenSSH public key line) is required");
     }
-    Object owner = json.getValue("owner");
-    if (owner != null && !(owner instanceof String)) {
-      throw new InvalidInputException("'owner' must be a string");
-    }
-    return new InterceptRequest(List.copyOf(matchers), key.trim(), (String) owner);
+    return new InterceptRequest(List.copyOf(matchers), key.trim());
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("matchers", Matcher.toJson(matchers))
-        .put("publicKey", publicKey)
-        .put("owner", owner);
+    return new JsonObject().put("matchers", Matcher.toJson(matchers)).put("publicKey", publicKey);
   }
 }

@@ -45,8 +45,13 @@ final class ApiAnswers {
       json(ctx, 500, INTERNAL.toJson());
       return;
     }
-    if (failure.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
-      ctx.response().putHeader("Retry-After", Integer.toString(failure.retryAfterSeconds()));
+    if (!ctx.response().headWritten()) {
+      if (failure.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Integer.toString(failure.retryAfterSeconds()));
+      }
+      if (failure instanceof ApiFailure.Unauthenticated) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      }
     }
     json(ctx, failure.status(), ErrorAnswer.of(failure).toJson());
   }

@@ -2,12 +2,17 @@ package dev.intercept.proxy;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.protocol.ApiFailure;
+import dev.intercept.protocol.Identity;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Names;
 import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
+import dev.intercept.proxy.access.AccessControl;
+import dev.intercept.proxy.access.Action;
+import dev.intercept.proxy.access.Bearer;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +38,7 @@ public class ApiServer extends VerticleBase {
   private final InterceptRegistry registry;
   private final SshEndpoint ssh;
   private final BooleanSupplier ready;
+  private final AccessControl access;
   private HttpServer server;
   private RoutePolls polls;
 
@@ -40,8 +46,13 @@ public class ApiServer extends VerticleBase {
   public record SshEndpoint(String publicHost, int port, String hostKey) {}
 
   public ApiServer(
-      Config config, InterceptRegistry registry, SshEndpoint ssh, BooleanSupplier ready) {
+      Config config,
+      InterceptRegistry registry,
+      SshEndpoint ssh,
+      BooleanSupplier ready,
+      AccessControl access) {
     this.config = config;
+    this.access = access;
     this.registry = registry;
     this.ssh = ssh;
     this.ready = ready;
@@ -51,6 +62,7 @@ public class ApiServer extends VerticleBase {
   public Future<?> start() {
     polls =
         new RoutePolls(
+            access.authorizer(),
             vertx,
             registry,
             config.get(ConfigKey.MAX_WAITERS),
@@ -59,6 +71,7 @@ public class ApiServer extends VerticleBase {
     r.route().handler(RequestBody::read);
     r.get("/healthz").handler(ctx -> ApiAnswers.json(ctx, 200, status("ok")));
     r.get("/readyz").handler(this::ready);
+    r.route("/api/v1/*").handler(this::authenticate);
     r.put("/api/v1/apps/:app/intercepts/:name").handler(this::create);
     r.get("/api/v1/apps/:app/intercepts").handler(ctx -> list(ctx, app(ctx)));
     r.get("/api/v1/intercepts").handler(ctx -> list(ctx, null));
@@ -95,6 +108,29 @@ public class ApiServer extends VerticleBase {
     ApiAnswers.json(ctx, ok ? 200 : 503, status(ok ? "ready" : "not a live cluster member"));
   }
 
+  private static final String IDENTITY = "intercept.identity";
+
+  /** Every /api/v1 call: who is it? Unauthenticated calls end here (401). */
+  private void authenticate(RoutingContext ctx) {
+    access
+        .authenticator()
+        .authenticate(Bearer.token(ctx.request().getHeader("Authorization")))
+        .onSuccess(
+            who -> {
+              ctx.put(IDENTITY, who);
+              ctx.next();
+            })
+        .onFailure(ctx::fail);
+  }
+
+  static Identity who(RoutingContext ctx) {
+    return ctx.get(IDENTITY);
+  }
+
+  private Future<Void> allowed(RoutingContext ctx, Action action, String app) {
+    return access.authorizer().check(who(ctx), action, app);
+  }
+
   private static String app(RoutingContext ctx) {
     return Names.check("app", ctx.pathParam("app"));
   }
@@ -108,8 +144,8 @@ public class ApiServer extends VerticleBase {
     String name = name(ctx);
     InterceptRequest req = InterceptRequest.parse(RequestBody.of(ctx));
     TunnelKeys.parse(req.publicKey());
-    registry
-        .create(app, name, req)
+    allowed(ctx, Action.REGISTER, app)
+        .compose(v -> registry.create(app, name, req, who(ctx).user()))
         .onSuccess(
             i -> {
               LOG.info(
@@ -134,7 +170,8 @@ public class ApiServer extends VerticleBase {
   }
 
   private void list(RoutingContext ctx, String app) {
-    Future<List<Intercept>> list = registry.list(app);
+    Future<List<Intercept>> list =
+        allowed(ctx, Action.LIST, app == null ? "" : app).compose(v -> registry.list(app));
     list.onSuccess(
             all -> {
               JsonArray a = new JsonArray();
@@ -144,22 +181,49 @@ public class ApiServer extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /** Deleting one's own intercept, or (an admin) revoking another's. */
   private void delete(RoutingContext ctx) {
     String app = app(ctx);
     String name = name(ctx);
+    Identity who = who(ctx);
     registry
-        .delete(app, name, ctx.queryParams().get("owner"))
+        .get(app, name)
+        .compose(
+            i -> {
+              if (i == null || i.owner().equals(who.user())) {
+                return allowed(ctx, Action.DELETE, app).map(v -> who.user());
+              }
+              return allowed(ctx, Action.REVOKE, app)
+                  .recover(
+                      e ->
+                          Future.failedFuture(
+                              e instanceof ApiFailure.Forbidden
+                                  ? new ApiFailure.NotOwner(
+                                      "intercept '"
+                                          + name
+                                          + "' of app '"
+                                          + app
+                                          + "' belongs to "
+                                          + i.owner()
+                                          + " (only an admin may revoke it)")
+                                  : e))
+                  .map(v -> i.owner());
+            })
+        .compose(owner -> registry.delete(app, name, owner))
         .onSuccess(
             i -> {
-              LOG.info("intercept {} of app {} deleted", name, app);
+              LOG.info(
+                  "intercept {} of app {} ({}) deleted by {}", name, app, i.owner(), who.user());
               ctx.response().setStatusCode(204).end();
             })
         .onFailure(ctx::fail);
   }
 
   private void renew(RoutingContext ctx) {
-    registry
-        .renew(app(ctx), name(ctx), ctx.queryParams().get("owner"))
+    String app = app(ctx);
+    String name = name(ctx);
+    allowed(ctx, Action.RENEW, app)
+        .compose(v -> registry.renew(app, name, who(ctx).user()))
         .onSuccess(i -> ApiAnswers.json(ctx, 200, new Renewal(i.expiresAt(), i.tunnel()).toJson()))
         .onFailure(ctx::fail);
   }
@@ -168,7 +232,7 @@ public class ApiServer extends VerticleBase {
     String app = app(ctx);
     long since = longParam(ctx, "since", -1);
     int wait = (int) Math.min(Integer.MAX_VALUE, Math.max(0, longParam(ctx, "wait", 0)));
-    polls.handle(ctx, app, since, wait);
+    polls.handle(ctx, who(ctx), app, since, wait);
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt) {

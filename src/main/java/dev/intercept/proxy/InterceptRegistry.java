@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -63,7 +62,7 @@ public class InterceptRegistry {
    * Creates the intercept, or refreshes it when the same owner registers the same name again (a
    * client re-registering keeps its port).
    */
-  public Future<Intercept> create(String app, String name, InterceptRequest req) {
+  public Future<Intercept> create(String app, String name, InterceptRequest req, String owner) {
     return store
         .sidecarSeenAt(app)
         .compose(
@@ -74,7 +73,7 @@ public class InterceptRegistry {
                             .all()
                             .compose(
                                 all -> {
-                                  Intercept i = created(all, app, name, req, seenAt != null);
+                                  Intercept i = created(all, app, name, req, owner, seenAt != null);
                                   return store
                                       .put(i)
                                       .compose(v -> store.bumpVersion(app))
@@ -87,17 +86,20 @@ public class InterceptRegistry {
       String app,
       String name,
       InterceptRequest req,
+      String owner,
       boolean sidecarSeen) {
     long now = clock.get();
     Intercept existing = all.get(Intercept.key(app, name));
     if (existing != null) {
-      if (req.owner() == null || !req.owner().equals(existing.owner())) {
-        throw new ApiFailure.NameTaken(
+      if (!owner.equals(existing.owner())) {
+        throw new ApiFailure.NotOwner(
             "intercept '"
                 + name
                 + "' of app '"
                 + app
-                + "' already exists and belongs to another client; choose another --name");
+                + "' belongs to "
+                + existing.owner()
+                + "; choose another --name");
       }
       return new Intercept(
           app,
@@ -121,7 +123,6 @@ public class InterceptRegistry {
     }
     int port = freePort(all.values());
     long seq = all.values().stream().mapToLong(Intercept::seq).max().orElse(0) + 1;
-    String owner = req.owner() == null ? "anonymous-" + UUID.randomUUID() : req.owner();
     return new Intercept(
         app,
         name,
@@ -155,7 +156,7 @@ public class InterceptRegistry {
     return store.sidecarSeen(app);
   }
 
-  /** Extends the lease; with an owner given, only that owner's intercept. */
+  /** Extends the lease of {@code owner}'s intercept. */
   public Future<Intercept> renew(String app, String name, String owner) {
     return store.locked(
         () ->
@@ -167,7 +168,7 @@ public class InterceptRegistry {
                     }));
   }
 
-  /** Deletes; with an owner given, only that owner's intercept. */
+  /** Deletes; with {@code owner} given, only if that identity owns it (null: an admin's revoke). */
   public Future<Intercept> delete(String app, String name, String owner) {
     return store.locked(
         () ->
@@ -186,7 +187,7 @@ public class InterceptRegistry {
               }
               if (owner != null && !owner.equals(i.owner())) {
                 throw new ApiFailure.NotOwner(
-                    "intercept '" + name + "' of app '" + app + "' belongs to another client");
+                    "intercept '" + name + "' of app '" + app + "' belongs to " + i.owner());
               }
               return i;
             });

@@ -17,6 +17,7 @@ import dev.intercept.config.ValueType;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.InterceptRemoved;
 import dev.intercept.protocol.Intercept;
+import dev.intercept.proxy.access.AccessControl;
 import dev.intercept.tunnel.Keepalive;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Context;
@@ -102,6 +103,12 @@ public final class ProxyRole {
 
   private static Future<Running> start(ProxyCluster cluster, Config config) {
     Vertx vertx = cluster.vertx();
+    AccessControl access;
+    try {
+      access = AccessControl.from(vertx, config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     InterceptRegistry registry =
         new InterceptRegistry(
             vertx,
@@ -136,13 +143,14 @@ public final class ProxyRole {
                       config,
                       registry,
                       new ApiServer.SshEndpoint(config.get(PUBLIC_SSH_HOST), sshPort, hostKey),
-                      cluster::ready);
+                      cluster::ready,
+                      access);
               return vertx
                   .deployVerticle(api)
                   .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
                   .map(
                       id -> {
-                        printListening(cluster, api, ssh, config);
+                        printListening(cluster, api, ssh, config, access);
                         LOG.info("SSH host key {}", hostKey);
                         return new Running(cluster, ssh, api, api.actualPort(), ssh.port(), config);
                       });
@@ -187,7 +195,7 @@ public final class ProxyRole {
   }
 
   private static void printListening(
-      ProxyCluster cluster, ApiServer api, TunnelServer ssh, Config config) {
+      ProxyCluster cluster, ApiServer api, TunnelServer ssh, Config config, AccessControl access) {
     String host = config.get(LISTEN_HOST);
     System.out.println(
         "intercept proxy: listening api="
@@ -204,6 +212,8 @@ public final class ProxyRole {
             + config.get(FORWARD_BIND_HOST)
             + " advertise="
             + config.get(ADVERTISE_HOST)
+            + " auth="
+            + access.mode()
             + (cluster.clustered()
                 ? " cluster="
                     + ProxyCluster.Membership.of(config).host()

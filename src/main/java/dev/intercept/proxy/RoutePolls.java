@@ -3,6 +3,9 @@ package dev.intercept.proxy;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.InterceptsChanged;
+import dev.intercept.protocol.Identity;
+import dev.intercept.proxy.access.Action;
+import dev.intercept.proxy.access.Authorizer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,6 +21,7 @@ import java.util.Set;
  * the full table, so a missed wake-up costs one poll. Waiters are bounded and leave on close.
  */
 class RoutePolls {
+  private final Authorizer authorizer;
   private final Vertx vertx;
   private final InterceptRegistry registry;
   private final int maxWaiters;
@@ -25,7 +29,13 @@ class RoutePolls {
   private final Map<String, Set<Waiter>> waiters = new HashMap<>();
   private int count;
 
-  RoutePolls(Vertx vertx, InterceptRegistry registry, int maxWaiters, int maxWaitSeconds) {
+  RoutePolls(
+      Authorizer authorizer,
+      Vertx vertx,
+      InterceptRegistry registry,
+      int maxWaiters,
+      int maxWaitSeconds) {
+    this.authorizer = authorizer;
     this.vertx = vertx;
     this.registry = registry;
     this.maxWaiters = maxWaiters;
@@ -49,10 +59,12 @@ class RoutePolls {
     }
   }
 
-  void handle(RoutingContext ctx, String app, long since, int waitSeconds) {
+  /** Only a sidecar may poll, and only its poll makes the app known (intercepts may be created). */
+  void handle(RoutingContext ctx, Identity who, String app, long since, int waitSeconds) {
     int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
-    registry
-        .sidecarSeen(app)
+    authorizer
+        .check(who, Action.POLL_ROUTES, app)
+        .compose(v -> registry.sidecarSeen(app))
         .compose(v -> registry.routes(app))
         .onComplete(
             ar -> {

@@ -1,5 +1,6 @@
 package dev.intercept.sidecar;
 
+import dev.intercept.api.Credentials;
 import dev.intercept.api.ProxyApiClient;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
@@ -26,8 +27,12 @@ public class RouteWatcher extends VerticleBase {
   private boolean stopped;
   private boolean connected;
 
-  public RouteWatcher(Config config) {
+  private final Credentials credentials;
+
+  /** {@code credentials}: the sidecar's token (a member of intercept:sidecars). */
+  public RouteWatcher(Config config, Credentials credentials) {
     this.config = config;
+    this.credentials = credentials;
   }
 
   @Override
@@ -36,7 +41,8 @@ public class RouteWatcher extends VerticleBase {
         new ProxyApiClient(
             vertx,
             config.get(ConfigKey.PROXY_URL),
-            config.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L);
+            config.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
+            credentials);
     poll();
     return Future.succeededFuture();
   }

@@ -12,7 +12,11 @@ import static dev.intercept.config.ConfigKey.LISTEN_PORT;
 import static dev.intercept.config.ConfigKey.PROXY_URL;
 import static dev.intercept.config.ConfigKey.REQUEST_TIMEOUT_SECONDS;
 import static dev.intercept.config.ConfigKey.ROUTE_TIMEOUT_SECONDS;
+import static dev.intercept.config.ConfigKey.SIDECAR_TOKEN_FILE;
+import static dev.intercept.config.ConfigKey.TOKEN;
 
+import dev.intercept.api.Credentials;
+import dev.intercept.api.TokenFileCredentials;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigException;
 import dev.intercept.config.RoleHandle;
@@ -23,6 +27,7 @@ import dev.intercept.envoy.EnvoySupervisor;
 import dev.intercept.protocol.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -60,8 +65,29 @@ public final class SidecarRole {
                 "intercept sidecar: no APPNAME set: plain forwarder to the app, intercepts disabled");
             return Future.succeededFuture((RoleHandle) vertx::close);
           }
-          return vertx.deployVerticle(new RouteWatcher(c)).map(x -> (RoleHandle) vertx::close);
+          Credentials credentials;
+          try {
+            credentials = credentials(vertx, c);
+          } catch (IOException e) {
+            return Future.failedFuture(
+                new ConfigException(
+                    "token-file "
+                        + c.get(SIDECAR_TOKEN_FILE)
+                        + " cannot be read: "
+                        + e.getMessage()));
+          }
+          return vertx
+              .deployVerticle(new RouteWatcher(c, credentials))
+              .map(x -> (RoleHandle) vertx::close);
         });
+  }
+
+  /** The sidecar's token: a file (a projected service-account token, re-read), else --token. */
+  private static Credentials credentials(Vertx vertx, Config c) throws IOException {
+    String file = c.get(SIDECAR_TOKEN_FILE);
+    return file.isEmpty()
+        ? Credentials.of(c.get(TOKEN))
+        : TokenFileCredentials.watch(vertx, Path.of(file));
   }
 
   private static Future<String> startBuiltin(Vertx vertx, Config c) {

@@ -81,7 +81,8 @@ public class TunnelClient implements AutoCloseable {
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepalive.maxMissed());
     client.setServerKeyVerifier(
         (s, addr, key) -> {
-          boolean ok = expectedHostKey == null || TunnelKeys.same(expectedHostKey, key);
+          // fail closed: no announced key means no tunnel
+          boolean ok = expectedHostKey != null && TunnelKeys.same(expectedHostKey, key);
           if (!ok) {
             LOG.error(
                 "SSH host key of {} is {}, not the one the proxy API announced",

@@ -23,6 +23,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,9 @@ class ProxyApiClientTest {
   @BeforeEach
   void start() throws Exception {
     proxy = ProxyFixture.start();
-    api = client(url(proxy.apiPort()));
-    ProxyFixture.await(api.routes("myapp", -1, 0)); // a sidecar of myapp polled
+    api = client("alice", url(proxy.apiPort()));
+    // a sidecar of myapp polled: intercepts of myapp may be created
+    ProxyFixture.await(client("sidecar", url(proxy.apiPort())).routes("myapp", -1, 0));
   }
 
   @AfterEach
@@ -45,16 +47,21 @@ class ProxyApiClientTest {
     proxy.close();
   }
 
-  ProxyApiClient client(URI... urls) {
-    return new ProxyApiClient(proxy.vertx(), List.of(urls), 1_000);
+  /** A client as a test user (null: no token). */
+  ProxyApiClient client(String user, URI... urls) {
+    return new ProxyApiClient(
+        proxy.vertx(),
+        List.of(urls),
+        1_000,
+        user == null ? Credentials.none() : Credentials.of(proxy.token(user)));
   }
 
   static URI url(int port) {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  static InterceptRequest request(String owner) {
-    return new InterceptRequest(List.of(Matcher.of(":path", ".*ark3.*")), KEY, owner);
+  static InterceptRequest request() {
+    return new InterceptRequest(List.of(Matcher.of(":path", ".*ark3.*")), KEY);
   }
 
   static ApiFailure failure(Future<?> f) {
@@ -64,46 +71,83 @@ class ProxyApiClientTest {
 
   @Test
   void answersAreTheProtocolsRecords() throws Exception {
-    Registration r = ProxyFixture.await(api.register("myapp", "test", request("me")));
+    Registration r = ProxyFixture.await(api.register("myapp", "test", request()));
     assertEquals("test.myapp", r.sshUser());
     assertEquals(proxy.sshPort(), r.sshPort());
     assertEquals(proxy.running().config().get(ConfigKey.FORWARD_PORTS).get(0), r.port());
     assertEquals(List.of(Matcher.of(":path", ".*ark3.*")), r.intercept().matchers());
     assertTrue(r.hostKey().startsWith("ecdsa-sha2-nistp256 "), r.hostKey());
     assertTrue(
-        ProxyFixture.await(api.renew("myapp", "test", "me")).expiresAt()
-            >= r.intercept().expiresAt());
+        ProxyFixture.await(api.renew("myapp", "test")).expiresAt() >= r.intercept().expiresAt());
     List<ListedIntercept> all = ProxyFixture.await(api.list(null));
     assertEquals(1, all.size());
     assertNull(all.get(0).tunnel(), "no tunnel yet");
-    RouteTable t = ProxyFixture.await(api.routes("myapp", -1, 0));
+    RouteTable t =
+        ProxyFixture.await(client("sidecar", url(proxy.apiPort())).routes("myapp", -1, 0));
     assertEquals("myapp", t.app());
     assertEquals(List.of(), t.routes(), "not routed while no tunnel is up");
-    ProxyFixture.await(api.delete("myapp", "test", "me"));
+    ProxyFixture.await(api.delete("myapp", "test"));
     assertEquals(List.of(), ProxyFixture.await(api.list("myapp")));
   }
 
   @Test
   void refusalsComeBackAsTheirTypes() throws Exception {
-    ProxyFixture.await(api.register("myapp", "test", request("me")));
+    ProxyFixture.await(api.register("myapp", "test", request()));
+    ProxyApiClient bob = client("bob", url(proxy.apiPort()));
+    assertInstanceOf(ApiFailure.NotOwner.class, failure(bob.register("myapp", "test", request())));
+    assertInstanceOf(ApiFailure.NotOwner.class, failure(bob.renew("myapp", "test")));
+    assertInstanceOf(ApiFailure.NotFound.class, failure(api.renew("myapp", "other")));
+    assertInstanceOf(ApiFailure.NotFound.class, failure(api.register("noapp", "x", request())));
     assertInstanceOf(
-        ApiFailure.NameTaken.class, failure(api.register("myapp", "test", request("you"))));
-    assertInstanceOf(ApiFailure.NotOwner.class, failure(api.renew("myapp", "test", "you")));
-    assertInstanceOf(ApiFailure.NotFound.class, failure(api.renew("myapp", "other", "me")));
-    assertInstanceOf(ApiFailure.NotFound.class, failure(api.register("noapp", "x", request("me"))));
-    ProxyFixture.await(api.register("myapp", "second", request("me"))); // the pool has two ports
+        ApiFailure.Unauthenticated.class, failure(client(null, url(proxy.apiPort())).list(null)));
     assertInstanceOf(
-        ApiFailure.NoFreePort.class, failure(api.register("myapp", "third", request("me"))));
+        ApiFailure.Forbidden.class,
+        failure(client("sidecar", url(proxy.apiPort())).register("myapp", "s", request())));
+    ProxyFixture.await(api.register("myapp", "second", request())); // the pool has two ports
+    assertInstanceOf(
+        ApiFailure.NoFreePort.class, failure(api.register("myapp", "third", request())));
+  }
+
+  @Test
+  void aRefusedTokenIsRefreshedOnceAndTheCallRetried() throws Exception {
+    AtomicInteger refreshes = new AtomicInteger();
+    Credentials rotating =
+        new Credentials() {
+          volatile String token = "expired";
+
+          @Override
+          public String token() {
+            return token;
+          }
+
+          @Override
+          public Future<Boolean> refresh() {
+            refreshes.incrementAndGet();
+            token = proxy.token("alice");
+            return Future.succeededFuture(true);
+          }
+        };
+    ProxyApiClient c =
+        new ProxyApiClient(proxy.vertx(), List.of(url(proxy.apiPort())), 1_000, rotating);
+    assertEquals(List.of(), ProxyFixture.await(c.list(null)));
+    assertEquals(1, refreshes.get());
+    assertInstanceOf(
+        ApiFailure.Unauthenticated.class,
+        failure(
+            new ProxyApiClient(
+                    proxy.vertx(), List.of(url(proxy.apiPort())), 1_000, Credentials.of("wrong"))
+                .list(null)),
+        "a source that cannot refresh gives up at once");
   }
 
   @Test
   void aDeadUrlIsSkippedAndNoAnswerAtAllIsRefusedOrTimedOut() throws Exception {
     URI dead = url(Integer.parseInt(Http.freePorts(1)));
-    ProxyApiClient failover = client(dead, url(proxy.apiPort()));
+    ProxyApiClient failover = client("alice", dead, url(proxy.apiPort()));
     assertEquals(List.of(), ProxyFixture.await(failover.list(null)));
     assertEquals(url(proxy.apiPort()), failover.currentUrl(), "the one that answered");
 
-    ApiFailure refused = failure(client(dead).list(null));
+    ApiFailure refused = failure(client("alice", dead).list(null));
     assertInstanceOf(ApiFailure.Refused.class, refused);
     assertTrue(
         refused.getMessage().startsWith("cannot reach the proxy at " + dead), refused.getMessage());
@@ -121,7 +165,8 @@ class ProxyApiClientTest {
       acceptor.setDaemon(true);
       acceptor.start();
       assertInstanceOf(
-          ApiFailure.TimedOut.class, failure(client(url(silent.getLocalPort())).list(null)));
+          ApiFailure.TimedOut.class,
+          failure(client("alice", url(silent.getLocalPort())).list(null)));
     }
   }
 }

@@ -9,19 +9,35 @@ import java.nio.charset.StandardCharsets;
 public final class ProxyApi {
   private ProxyApi() {}
 
-  /** PUT an intercept with one matcher and the given OpenSSH public key; returns the 201 body. */
+  /** As below, on a proxy with --auth=none. */
   public static JsonObject register(
       int apiPort, String app, String name, String header, String regex, String publicKey)
       throws IOException {
+    return register(apiPort, null, null, app, name, header, regex, publicKey);
+  }
+
+  /**
+   * PUT an intercept with one matcher and the given OpenSSH public key as the developer whose token
+   * is given (null: none), after a poll as the sidecar; returns the 201 body.
+   */
+  public static JsonObject register(
+      int apiPort,
+      String developerToken,
+      String sidecarToken,
+      String app,
+      String name,
+      String header,
+      String regex,
+      String publicKey)
+      throws IOException {
     // intercepts are for apps whose sidecar has polled: poll once, as the app's sidecar would
-    Http.get(apiPort, "/api/v1/apps/" + app + "/routes?since=-1");
+    Http.send(apiPort, "GET", "/api/v1/apps/" + app + "/routes?since=-1", null, auth(sidecarToken));
     String body =
         new JsonObject()
             .put(
                 "matchers",
                 new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
             .put("publicKey", publicKey)
-            .put("owner", "test-" + name)
             .encode();
     Http.Response r =
         Http.send(
@@ -30,7 +46,9 @@ public final class ProxyApi {
             "/api/v1/apps/" + app + "/intercepts/" + name,
             body.getBytes(StandardCharsets.UTF_8),
             "Content-Type",
-            "application/json");
+            "application/json",
+            auth(developerToken)[0],
+            auth(developerToken)[1]);
     if (r.status() != 201) {
       throw new AssertionError(
           "registering " + app + "/" + name + ": " + r.status() + " " + r.body());
@@ -38,9 +56,25 @@ public final class ProxyApi {
     return new JsonObject(r.body());
   }
 
-  /** The intercept as listed by the API (with its "tunnel"), or null. */
+  /** An Authorization header for the token, or a harmless one when there is none. */
+  static String[] auth(String token) {
+    return token == null
+        ? new String[] {"X-No-Token", "1"}
+        : new String[] {"Authorization", "Bearer " + token};
+  }
+
+  /** The intercept as listed by the API (with its "tunnel"), or null; --auth=none. */
   public static JsonObject find(int apiPort, String app, String name) throws IOException {
-    JsonArray all = new JsonArray(Http.get(apiPort, "/api/v1/apps/" + app + "/intercepts").body());
+    return find(apiPort, null, app, name);
+  }
+
+  /** The intercept as listed to the caller whose token is given (with its "tunnel"), or null. */
+  public static JsonObject find(int apiPort, String token, String app, String name)
+      throws IOException {
+    JsonArray all =
+        new JsonArray(
+            Http.send(apiPort, "GET", "/api/v1/apps/" + app + "/intercepts", null, auth(token))
+                .body());
     for (Object o : all) {
       JsonObject i = (JsonObject) o;
       if (name.equals(i.getString("name"))) {

@@ -52,9 +52,10 @@ class ApiFuzzTest {
    * Plain HTTP/1.1 on a new connection: the fuzzer tests the server, not an HTTP client's corner
    * cases.
    */
-  Answer call(HttpMethod m, String path, Buffer body) throws Exception {
+  Answer call(String user, HttpMethod m, String path, Buffer body) throws Exception {
     String type =
         TYPES[Math.floorMod(path.hashCode() + (body == null ? 0 : body.length()), TYPES.length)];
+    String auth = user == null ? "Basic eDp5" : "Bearer " + fixture.token(user);
     var r =
         Http.send(
             proxy.apiPort(),
@@ -62,7 +63,9 @@ class ApiFuzzTest {
             path,
             body == null ? null : body.getBytes(),
             "Content-Type",
-            type);
+            type,
+            "Authorization",
+            auth);
     return new Answer(r.status(), r.body());
   }
 
@@ -72,22 +75,23 @@ class ApiFuzzTest {
             "matchers",
             new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
         .put("publicKey", KEY)
-        .put("owner", "fuzz")
         .encode();
   }
 
   @Test
   void randomAndMutatedRequestsNeverBreakTheApiOrItsState() throws Exception {
-    call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1", null);
+    call("sidecar", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1", null);
     assertEquals(
         201,
         call(
+                "alice",
                 HttpMethod.PUT,
                 "/api/v1/apps/myapp/intercepts/keep",
-                Buffer.buffer(
-                    new JsonObject(valid(":path", "/keep")).put("owner", "owner-of-keep").encode()))
+                Buffer.buffer(valid(":path", "/keep")))
             .status());
-    String before = call(HttpMethod.GET, "/api/v1/intercepts", null).body();
+    String before = call("alice", HttpMethod.GET, "/api/v1/intercepts", null).body();
+    // everyone but alice (and admins): keep must survive them all
+    String[] callers = {"bob", "sidecar", null};
     Random rnd = new Random(42);
     List<HttpMethod> methods =
         List.of(
@@ -111,7 +115,7 @@ class ApiFuzzTest {
       "/api/v1/apps/MyApp/intercepts/keep",
       "/api/v1/apps/myapp/routes?since=abc&wait=-5",
       "/api/v1/apps/myapp/routes?since=1&wait=0",
-      "/api/v1/apps/myapp/intercepts/keep?owner=someone"
+      "/api/v1/apps/myapp/intercepts/keep?owner=alice"
     };
     int n = 0;
     String previous = "";
@@ -127,14 +131,10 @@ class ApiFuzzTest {
                       valid(
                           rnd.nextBoolean() ? ":path" : "x-dev",
                           rnd.nextBoolean() ? ".*" : "(a+)+$")));
-      if (path.endsWith("/keep")
-          && (m == HttpMethod.DELETE || m == HttpMethod.PUT)
-          && !path.contains("owner=")) {
-        path = path + "?owner=someone-else";
-      }
+      String caller = callers[rnd.nextInt(callers.length)];
       Answer a;
       try {
-        a = call(m, path, body);
+        a = call(caller, m, path, body);
       } catch (IOException e) {
         throw new AssertionError(
             "no answer to "
@@ -143,6 +143,8 @@ class ApiFuzzTest {
                 + path
                 + " "
                 + (body == null ? "" : body.toString())
+                + " as "
+                + caller
                 + " after "
                 + previous);
       }
@@ -157,7 +159,8 @@ class ApiFuzzTest {
       previous =
           m + " " + path + " " + a.status() + " body=" + (body == null ? null : body.toString());
     }
-    JsonArray after = new JsonArray(call(HttpMethod.GET, "/api/v1/intercepts", null).body());
+    JsonArray after =
+        new JsonArray(call("alice", HttpMethod.GET, "/api/v1/intercepts", null).body());
     JsonObject keep =
         after.stream()
             .map(o -> (JsonObject) o)
@@ -170,7 +173,7 @@ class ApiFuzzTest {
         keep.getJsonArray("matchers"),
         "untouched by " + n + " requests");
     assertEquals(keepBefore.getInteger("port"), keep.getInteger("port"));
-    assertEquals("owner-of-keep", keep.getString("owner"));
+    assertEquals("alice", keep.getString("owner"));
   }
 
   /** Flips, drops, duplicates or inserts characters of a valid body. */

@@ -43,7 +43,9 @@ class ProxyApiTest {
     // the apps these tests use have a sidecar (its first poll is what lets intercepts be created)
     for (String app : new String[] {"myapp", "other"}) {
       assertEquals(
-          200, call(HttpMethod.GET, "/api/v1/apps/" + app + "/routes?since=-1", null).statusCode());
+          200,
+          callAs("sidecar", HttpMethod.GET, "/api/v1/apps/" + app + "/routes?since=-1", null)
+              .statusCode());
     }
   }
 
@@ -61,21 +63,30 @@ class ProxyApiTest {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** A call as alice, a developer. */
   HttpResponse<Buffer> call(HttpMethod m, String path, String body) throws Exception {
+    return callAs("alice", m, path, body);
+  }
+
+  /** A call as a test user (alice, bob, admin, sidecar), or with no token when null. */
+  HttpResponse<Buffer> callAs(String user, HttpMethod m, String path, String body)
+      throws Exception {
     return calls.await(
         () -> {
           var req = web.request(m, proxy.apiPort(), "127.0.0.1", path);
+          if (user != null) {
+            req.bearerTokenAuthentication(fixture.token(user));
+          }
           return body == null ? req.send() : req.sendBuffer(Buffer.buffer(body));
         });
   }
 
-  static String body(String owner, String header, String regex) {
+  static String body(String header, String regex) {
     return new JsonObject()
         .put(
             "matchers",
             new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
         .put("publicKey", KEY)
-        .put("owner", owner)
         .encode();
   }
 
@@ -87,8 +98,14 @@ class ProxyApiTest {
 
   void assertRejected(int status, String reasonPart, HttpMethod m, String path, String body)
       throws Exception {
+    assertRejectedFor("alice", status, reasonPart, m, path, body);
+  }
+
+  void assertRejectedFor(
+      String user, int status, String reasonPart, HttpMethod m, String path, String body)
+      throws Exception {
     JsonArray before = list();
-    HttpResponse<Buffer> r = call(m, path, body);
+    HttpResponse<Buffer> r = callAs(user, m, path, body);
     assertEquals(status, r.statusCode(), r.bodyAsString());
     String error = r.bodyAsJsonObject().getString("error");
     assertTrue(
@@ -100,7 +117,7 @@ class ProxyApiTest {
   @Test
   void createListRenewDelete() throws Exception {
     HttpResponse<Buffer> r =
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body("me", ":path", ".*ark3.*"));
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/test", body(":path", ".*ark3.*"));
     assertEquals(201, r.statusCode(), r.bodyAsString());
     JsonObject created = r.bodyAsJsonObject();
     assertEquals(pool(0), created.getInteger("port"));
@@ -128,16 +145,16 @@ class ProxyApiTest {
 
   @Test
   void badInputIsRefusedWithAReasonAndChangesNothing() throws Exception {
-    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/existing", body("me", ":path", "/x"));
+    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/existing", body(":path", "/x"));
     String p = "/api/v1/apps/myapp/intercepts/test";
     assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "{not json");
     assertRejected(400, "not a JSON object", HttpMethod.PUT, p, "[1,2]");
     assertRejected(
         400,
-        "unknown field 'extra'",
+        "unknown field 'owner'",
         HttpMethod.PUT,
         p,
-        new JsonObject(body("me", ":path", "x")).put("extra", true).encode());
+        new JsonObject(body(":path", "x")).put("owner", "bob").encode());
     assertRejected(
         400,
         "'matchers' is empty",
@@ -155,55 +172,66 @@ class ProxyApiTest {
         "'publicKey'",
         HttpMethod.PUT,
         p,
-        new JsonObject(body("me", ":path", "x")).put("publicKey", "").encode());
+        new JsonObject(body(":path", "x")).put("publicKey", "").encode());
     assertRejected(
         400,
         "not an OpenSSH public key",
         HttpMethod.PUT,
         p,
-        new JsonObject(body("me", ":path", "x")).put("publicKey", "ssh-rsa garbage").encode());
-    assertRejected(
-        400, "not a valid HTTP header name", HttpMethod.PUT, p, body("me", "x dev", "x"));
-    assertRejected(400, "unknown pseudo-header", HttpMethod.PUT, p, body("me", ":status", "x"));
-    assertRejected(400, "invalid RE2 regex", HttpMethod.PUT, p, body("me", ":path", "(a)\\1"));
-    assertRejected(400, "lookaround", HttpMethod.PUT, p, body("me", ":path", "(?!a)"));
+        new JsonObject(body(":path", "x")).put("publicKey", "ssh-rsa garbage").encode());
+    assertRejected(400, "not a valid HTTP header name", HttpMethod.PUT, p, body("x dev", "x"));
+    assertRejected(400, "unknown pseudo-header", HttpMethod.PUT, p, body(":status", "x"));
+    assertRejected(400, "invalid RE2 regex", HttpMethod.PUT, p, body(":path", "(a)\\1"));
+    assertRejected(400, "lookaround", HttpMethod.PUT, p, body(":path", "(?!a)"));
     assertRejected(
         400,
         "intercept name 'Bad_Name'",
         HttpMethod.PUT,
         "/api/v1/apps/myapp/intercepts/Bad_Name",
-        body("me", ":path", "x"));
+        body(":path", "x"));
     assertRejected(
         400,
         "app 'My.App'",
         HttpMethod.PUT,
         "/api/v1/apps/My.App/intercepts/test",
-        body("me", ":path", "x"));
-    assertRejected(413, "larger than", HttpMethod.PUT, p, body("me", ":path", "x".repeat(70_000)));
-    assertRejected(
-        409,
-        "belongs to another client",
+        body(":path", "x"));
+    assertRejected(413, "larger than", HttpMethod.PUT, p, body(":path", "x".repeat(70_000)));
+    assertRejectedFor(
+        "bob",
+        403,
+        "belongs to alice",
         HttpMethod.PUT,
         "/api/v1/apps/myapp/intercepts/existing",
-        body("someone-else", ":path", "/y"));
-    assertRejected(
-        409,
-        "belongs to another client",
+        body(":path", "/y"));
+    assertRejectedFor(
+        "bob",
+        403,
+        "belongs to alice",
         HttpMethod.DELETE,
-        "/api/v1/apps/myapp/intercepts/existing?owner=someone-else",
+        "/api/v1/apps/myapp/intercepts/existing",
         null);
-    assertRejected(
-        409,
-        "belongs to another client",
+    assertRejectedFor(
+        "bob",
+        403,
+        "belongs to alice",
         HttpMethod.POST,
-        "/api/v1/apps/myapp/intercepts/existing/renew?owner=someone-else",
+        "/api/v1/apps/myapp/intercepts/existing/renew",
         "");
+    assertRejectedFor(
+        null, 401, "bearer token is required", HttpMethod.GET, "/api/v1/intercepts", null);
+    assertRejectedFor(
+        "sidecar",
+        403,
+        "sidecar: it may only poll routes",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/test",
+        body(":path", "x"));
     assertRejected(
         404,
         "no sidecar with APPNAME=nosidecar has connected",
         HttpMethod.PUT,
         "/api/v1/apps/nosidecar/intercepts/test",
-        body("me", ":path", "x"));
+        body(":path", "x"));
     assertRejected(
         404,
         "no intercept 'nope'",
@@ -230,11 +258,11 @@ class ProxyApiTest {
   @Test
   void theSameOwnerMayRegisterAgainAndKeepsItsPort() throws Exception {
     int port =
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/x"))
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body(":path", "/x"))
             .bodyAsJsonObject()
             .getInteger("port");
     HttpResponse<Buffer> again =
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/y"));
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body(":path", "/y"));
     assertEquals(201, again.statusCode());
     assertEquals(port, again.bodyAsJsonObject().getInteger("port"));
     assertEquals(
@@ -245,22 +273,20 @@ class ProxyApiTest {
   void aFullPortPoolIsRefusedAndAFreedPortIsReused() throws Exception {
     assertEquals(
         201,
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"))
-            .statusCode());
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body(":path", "/a")).statusCode());
     assertEquals(
         201,
-        call(HttpMethod.PUT, "/api/v1/apps/other/intercepts/b", body("me", ":path", "/b"))
-            .statusCode());
+        call(HttpMethod.PUT, "/api/v1/apps/other/intercepts/b", body(":path", "/b")).statusCode());
     assertRejected(
         503,
         "all 2 forward ports",
         HttpMethod.PUT,
         "/api/v1/apps/myapp/intercepts/c",
-        body("me", ":path", "/c"));
+        body(":path", "/c"));
     assertEquals(
         204, call(HttpMethod.DELETE, "/api/v1/apps/myapp/intercepts/a", null).statusCode());
     HttpResponse<Buffer> c =
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body("me", ":path", "/c"));
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/c", body(":path", "/c"));
     assertEquals(201, c.statusCode());
     assertEquals(pool(0), c.bodyAsJsonObject().getInteger("port"));
   }
@@ -268,12 +294,13 @@ class ProxyApiTest {
   @Test
   void longPollAnswersAtOnceOnNewVersionAndWakesOnChange() throws Exception {
     JsonObject first =
-        call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1&wait=10", null).bodyAsJsonObject();
+        callAs("sidecar", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=-1&wait=10", null)
+            .bodyAsJsonObject();
     long v = first.getLong("version");
     assertEquals(0, first.getJsonArray("routes").size());
     // same version: held until a change, here a timeout of 1 s
     JsonObject held =
-        call(HttpMethod.GET, "/api/v1/apps/myapp/routes?since=" + v + "&wait=1", null)
+        callAs("sidecar", HttpMethod.GET, "/api/v1/apps/myapp/routes?since=" + v + "&wait=1", null)
             .bodyAsJsonObject();
     assertEquals(v, held.getLong("version"));
     // a waiting poll is woken by a registry change for its app
@@ -284,9 +311,10 @@ class ProxyApiTest {
                         proxy.apiPort(),
                         "127.0.0.1",
                         "/api/v1/apps/myapp/routes?since=" + v + "&wait=30")
+                    .bearerTokenAuthentication(fixture.token("sidecar"))
                     .send());
     TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the poll to park");
-    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body("me", ":path", "/a"));
+    call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body(":path", "/a"));
     JsonObject woken = get(waiting).bodyAsJsonObject();
     assertNotEquals(v, woken.getLong("version"));
     // no tunnel yet: the intercept is not routed (fail open)
@@ -299,18 +327,16 @@ class ProxyApiTest {
     startProxy(1);
     assertEquals(
         201,
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body("me", ":path", "/k"))
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/kept", body(":path", "/k"))
             .statusCode());
     assertEquals(
         201,
-        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body("me", ":path", "/l"))
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body(":path", "/l"))
             .statusCode());
     long deadline = System.currentTimeMillis() + 10_000;
     while (list().size() == 2 && System.currentTimeMillis() < deadline) {
       assertEquals(
-          200,
-          call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew?owner=me", "")
-              .statusCode());
+          200, call(HttpMethod.POST, "/api/v1/apps/myapp/intercepts/kept/renew", "").statusCode());
       Thread.sleep(
           200); // the renewal cadence of this test's "client": behaviour, not synchronisation
     }
@@ -318,10 +344,7 @@ class ProxyApiTest {
     assertEquals(1, left.size(), "the unrenewed intercept lapsed within 10 s: " + left);
     assertEquals("kept", left.getJsonObject(0).getString("name"));
     HttpResponse<Buffer> reuse =
-        call(
-            HttpMethod.PUT,
-            "/api/v1/apps/myapp/intercepts/lapsed",
-            body("someone-else", ":path", "/x"));
+        callAs("bob", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body(":path", "/x"));
     assertEquals(201, reuse.statusCode(), "the name is free again");
     assertEquals(pool(1), reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
   }

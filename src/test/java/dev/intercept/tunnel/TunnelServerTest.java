@@ -80,6 +80,8 @@ class TunnelServerTest {
   JsonObject register(String name, KeyPair keys) throws Exception {
     return ProxyApi.register(
         proxy.apiPort(),
+        fixture.token("alice"),
+        fixture.token("sidecar"),
         "myapp",
         name,
         ":path",
@@ -125,7 +127,9 @@ class TunnelServerTest {
 
   boolean tunnelUp(String name) {
     try {
-      return ProxyApi.find(proxy.apiPort(), "myapp", name).getValue("tunnel") != null;
+      return ProxyApi.find(proxy.apiPort(), fixture.token("alice"), "myapp", name)
+              .getValue("tunnel")
+          != null;
     } catch (Exception e) {
       return false;
     }
@@ -189,7 +193,8 @@ class TunnelServerTest {
     TestWait.until(() -> events.contains("down"), 5_000, "the client to declare the proxy dead");
     TestWait.until(
         () -> t.isUp() && tunnelUp("a") && events.size() == 3, 10_000, "the tunnel to be back");
-    int port = ProxyApi.find(proxy.apiPort(), "myapp", "a").getInteger("port");
+    int port =
+        ProxyApi.find(proxy.apiPort(), fixture.token("alice"), "myapp", "a").getInteger("port");
     assertEquals("Request served by container_on_laptop", servedBy(port));
   }
 
@@ -219,7 +224,9 @@ class TunnelServerTest {
             tunnel(a, bob, proxy.sshPort(), a.getInteger("port"))
                 .start()
                 .get(20, TimeUnit.SECONDS));
-    assertNull(ProxyApi.find(proxy.apiPort(), "myapp", "alice").getValue("tunnel"));
+    assertNull(
+        ProxyApi.find(proxy.apiPort(), fixture.token("alice"), "myapp", "alice")
+            .getValue("tunnel"));
 
     // logged in as alice: no exec, shell, sftp, local forward
     SshClient client = TunnelSshClient.start();
