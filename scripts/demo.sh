@@ -41,13 +41,25 @@ start() {
 # port NAME KEY: the port of KEY=HOST:PORT in NAME's listening line
 port() { grep -o " $2=[^ ]*" "$LOGS/$1.out" | head -1 | sed 's/.*://'; }
 
+# who may call the proxy: a developer and the sidecar, with tokens made for this run only
+token() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+DEV_TOKEN=$(token)
+SIDECAR_TOKEN=$(token)
+umask 077
+printf '%s,developer,uid-developer\n%s,sidecar,uid-sidecar,"intercept:sidecars"\n' \
+  "$DEV_TOKEN" "$SIDECAR_TOKEN" > "$LOGS/tokens.csv"
+umask 022
+# the client pins the proxy's SSH host key: keep this run's pins with this run's logs
+export XDG_CONFIG_HOME="$PWD/$LOGS/config"
+
 echo "# starting the proxy, the app pod (echo) with its sidecar, and the laptop's server (echo)"
 start proxy --role=proxy --listen-host 127.0.0.1 --api-port 0 --ssh-port 0 \
-  --forward-ports "$FORWARD_PORTS" --forward-bind-host 127.0.0.1
+  --forward-ports "$FORWARD_PORTS" --forward-bind-host 127.0.0.1 \
+  --auth token-file --token-file "$LOGS/tokens.csv"
 API=$(port proxy api)
 start pod --role=echo --listen-host 127.0.0.1 --port 0 --hostname the-app-pod
 start laptop --role=echo --listen-host 127.0.0.1 --port 0 --hostname container_on_laptop
-APPNAME=myapp APPPORT=$(port pod http) start sidecar --role=sidecar --listen-host 127.0.0.1 --listen-port 0 \
+INTERCEPT_TOKEN=$SIDECAR_TOKEN APPNAME=myapp APPPORT=$(port pod http) start sidecar --role=sidecar --listen-host 127.0.0.1 --listen-port 0 \
   --proxy-url "http://127.0.0.1:$API"
 SIDECAR=$(port sidecar http)
 for _ in $(seq 1 100); do grep -q "connected to the proxy" "$LOGS/sidecar.out" && break; sleep 0.1; done
@@ -72,8 +84,8 @@ expect() {
 expect /foo/bar the-app-pod
 expect /ark3 the-app-pod
 echo "\$ java -jar intercept.jar --role=client intercept myapp -m :path \".*ark3.*\" --name test -p $LAPTOP"
-"${JAVA[@]}" --role=client intercept myapp -m :path ".*ark3.*" --name test -p "$LAPTOP" \
-  --proxy-url "http://127.0.0.1:$API" > >(tee "$LOGS/client.out") 2>"$LOGS/client.err" &
+INTERCEPT_TOKEN=$DEV_TOKEN "${JAVA[@]}" --role=client intercept myapp -m :path ".*ark3.*" --name test \
+  -p "$LAPTOP" --proxy-url "http://127.0.0.1:$API" > >(tee "$LOGS/client.out") 2>"$LOGS/client.err" &
 CLIENT=$!
 PIDS+=("$CLIENT")
 for _ in $(seq 1 300); do

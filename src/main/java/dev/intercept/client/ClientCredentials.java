@@ -4,6 +4,7 @@ import dev.intercept.api.Credentials;
 import io.fabric8.kubernetes.client.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,7 +36,12 @@ public final class ClientCredentials implements Credentials {
   private static boolean kubeconfigPresent() {
     String env = System.getenv("KUBECONFIG");
     if (env != null && !env.isBlank()) {
-      return true;
+      for (String f : env.split(File.pathSeparator)) {
+        if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
+          return true;
+        }
+      }
+      return false;
     }
     return Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
   }

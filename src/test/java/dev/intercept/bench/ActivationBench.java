@@ -21,12 +21,14 @@ public final class ActivationBench {
   private static int sidecar;
   private static int api;
   private static int laptop;
+  private static String token;
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Roles roles = new Roles();
     try {
       SeedSetup seed = SeedSetup.start(roles, 4);
+      token = seed.tokens().of("alice");
       api = seed.api();
       laptop = seed.laptop();
       sidecar = seed.sidecar();
@@ -82,7 +84,7 @@ public final class ActivationBench {
     try (RoleProcess p =
         RoleProcess.start(
             "list",
-            Map.of(),
+            Map.of("INTERCEPT_TOKEN", token),
             flags,
             "--role=client",
             "list",
@@ -101,7 +103,7 @@ public final class ActivationBench {
     try (RoleProcess c =
         RoleProcess.start(
             "client",
-            Map.of(),
+            Map.of("INTERCEPT_TOKEN", token),
             flags,
             "--role=client",
             "intercept",

@@ -127,7 +127,6 @@ public final class ClusterBench {
                   new JsonArray()
                       .add(new JsonObject().put("header", ":path").put("regex", "/" + i)))
               .put("publicKey", key)
-              .put("owner", "bench")
               .encode();
       long t0 = System.nanoTime();
       HttpResponse<String> put =

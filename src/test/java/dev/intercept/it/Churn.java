@@ -39,8 +39,10 @@ public final class Churn implements AutoCloseable {
       long removed,
       Map<String, Long> failures) {}
 
+  private SeedSetup seed;
+
   public void start() throws Exception {
-    SeedSetup seed = SeedSetup.start(roles, 12);
+    seed = SeedSetup.start(roles, 12);
     api = seed.api();
     laptop = seed.laptop();
     sidecar = seed.sidecar();
@@ -62,10 +64,14 @@ public final class Churn implements AutoCloseable {
                   "matchers",
                   new JsonArray().add(new JsonObject().put("header", header).put("regex", regex)))
               .put("publicKey", TunnelKeys.toOpenSsh(keys.getPublic()))
-              .put("owner", "churn")
               .encode();
       Http.Response r =
-          Http.send(api, "PUT", "/api/v1/apps/myapp/intercepts/" + name, body.getBytes());
+          Http.send(
+              api,
+              "PUT",
+              "/api/v1/apps/myapp/intercepts/" + name,
+              body.getBytes(),
+              seed.auth("alice"));
       if (r.status() != 201) {
         throw new IllegalStateException("PUT " + name + ": " + r.status() + " " + r.body());
       }
@@ -96,7 +102,7 @@ public final class Churn implements AutoCloseable {
     @Override
     public void close() throws Exception {
       client.close();
-      Http.send(api, "DELETE", "/api/v1/apps/myapp/intercepts/" + name + "?owner=churn", null);
+      Http.send(api, "DELETE", "/api/v1/apps/myapp/intercepts/" + name, null, seed.auth("alice"));
     }
   }
 
@@ -189,8 +195,9 @@ public final class Churn implements AutoCloseable {
                     Http.send(
                         api,
                         "POST",
-                        "/api/v1/apps/myapp/intercepts/stable/renew?owner=churn",
-                        new byte[0]);
+                        "/api/v1/apps/myapp/intercepts/stable/renew",
+                        new byte[0],
+                        seed.auth("alice"));
                     Thread.sleep(1_000);
                   } catch (Exception e) {
                     return;

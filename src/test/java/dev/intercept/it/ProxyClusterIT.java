@@ -248,7 +248,6 @@ class ProxyClusterIT {
                             .put(
                                 "publicKey",
                                 TunnelKeys.toOpenSsh(TunnelKeys.generate().getPublic()))
-                            .put("owner", "o")
                             .encode();
                     Http.Response r =
                         Http.send(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
 import io.vertx.core.json.JsonArray;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,9 @@ class ResilienceIT {
     String[] ports = Http.freePorts(3).split(",");
     int api = Integer.parseInt(ports[0]);
     int ssh = Integer.parseInt(ports[1]);
-    RoleProcess proxy = proxy(api, ssh, ports[2]);
+    // the restarted proxy keeps its host key (a Secret in a cluster): clients pin it
+    String hostKey = Files.createTempDirectory("hostkey").resolve("ssh_host_key").toString();
+    RoleProcess proxy = proxy(api, ssh, ports[2], "--host-key-file", hostKey);
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test");
     TestWait.until(
@@ -147,7 +150,7 @@ class ResilienceIT {
         () -> served(sidecar, "/ark3").equals("200 the-app-pod"),
         3_000,
         "matched traffic on the pod");
-    proxy(api, ssh, ports[2]);
+    proxy(api, ssh, ports[2], "--host-key-file", hostKey);
     TestWait.until(
         () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
         30_000,

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,25 @@ public final class RoleProcess implements AutoCloseable {
     pb.environment()
         .keySet()
         .removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));
+    // the client pins host keys under the user's config directory, and reads their kubeconfig:
+    // processes of a test use their own directory and no kubeconfig unless the test gives one
+    pb.environment().put("XDG_CONFIG_HOME", CONFIG_HOME.toString());
+    pb.environment().put("KUBECONFIG", CONFIG_HOME.resolve("no-kubeconfig").toString());
     pb.environment().putAll(env);
     return new RoleProcess(label, pb.start());
+  }
+
+  /** The config directory of this test JVM's role processes (pinned host keys). */
+  static final Path CONFIG_HOME = configHome();
+
+  private static Path configHome() {
+    try {
+      Path dir = Files.createTempDirectory("intercept-config");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String javaBin() {

@@ -1,29 +1,35 @@
 package dev.intercept.it;
 
+import dev.intercept.TestTokens;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The seed's cast as processes of the built jar on loopback: a proxy, an echo "pod" behind a
- * sidecar for myapp, and an echo "laptop", started in {@code into}, which closes them.
+ * The seed's cast as processes of the built jar on loopback: a proxy (--auth=token-file), an echo
+ * "pod" behind a sidecar for myapp (with the sidecar's token), and an echo "laptop", started in
+ * {@code into}, which closes them.
  */
-public record SeedSetup(int api, int pod, int laptop, int sidecar) {
+public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens tokens) {
 
   public static SeedSetup start(Roles into, int forwardPorts) throws Exception {
-    RoleProcess proxy =
-        into.start(
-            "proxy",
-            Map.of(),
-            "--role=proxy",
-            "--listen-host",
-            "127.0.0.1",
-            "--api-port",
-            "0",
-            "--ssh-port",
-            "0",
-            "--forward-ports",
-            Http.freePorts(forwardPorts),
-            "--forward-bind-host",
-            "127.0.0.1");
+    TestTokens tokens = TestTokens.create();
+    List<String> proxyArgs =
+        new ArrayList<>(
+            List.of(
+                "--role=proxy",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                "0",
+                "--ssh-port",
+                "0",
+                "--forward-ports",
+                Http.freePorts(forwardPorts),
+                "--forward-bind-host",
+                "127.0.0.1"));
+    proxyArgs.addAll(tokens.proxyArgs());
+    RoleProcess proxy = into.start("proxy", Map.of(), proxyArgs.toArray(String[]::new));
     RoleProcess pod = into.echo("pod", "the-app-pod");
     RoleProcess lap = into.echo("laptop", "container_on_laptop");
     int api = proxy.port("api");
@@ -31,7 +37,13 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar) {
     RoleProcess sc =
         into.start(
             "sidecar",
-            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+            Map.of(
+                "APPNAME",
+                "myapp",
+                "APPPORT",
+                Integer.toString(podPort),
+                "INTERCEPT_TOKEN",
+                tokens.of("sidecar")),
             "--role=sidecar",
             "--listen-host",
             "127.0.0.1",
@@ -41,6 +53,11 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar) {
             "http://127.0.0.1:" + api);
     int sidecar = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
-    return new SeedSetup(api, podPort, lap.port("http"), sidecar);
+    return new SeedSetup(api, podPort, lap.port("http"), sidecar, tokens);
+  }
+
+  /** The Authorization header of a test user, for {@link Http#send}. */
+  public String[] auth(String user) {
+    return new String[] {"Authorization", "Bearer " + tokens.of(user)};
   }
 }

@@ -3,6 +3,7 @@ package dev.intercept.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.intercept.TestTokens;
 import dev.intercept.TestWait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,24 +26,27 @@ class SeedTranscriptIT {
   private int sidecar;
   private int alicePort;
   private int bobPort;
+  private TestTokens tokens;
 
   @BeforeEach
   void cluster() throws Exception {
-    RoleProcess proxy =
-        started.start(
-            "proxy",
-            Map.of(),
-            "--role=proxy",
-            "--listen-host",
-            "127.0.0.1",
-            "--api-port",
-            "0",
-            "--ssh-port",
-            "0",
-            "--forward-ports",
-            Http.freePorts(4),
-            "--forward-bind-host",
-            "127.0.0.1");
+    tokens = TestTokens.create();
+    List<String> proxyArgs =
+        new ArrayList<>(
+            List.of(
+                "--role=proxy",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                "0",
+                "--ssh-port",
+                "0",
+                "--forward-ports",
+                Http.freePorts(4),
+                "--forward-bind-host",
+                "127.0.0.1"));
+    proxyArgs.addAll(tokens.proxyArgs());
+    RoleProcess proxy = started.start("proxy", Map.of(), proxyArgs.toArray(String[]::new));
     RoleProcess pod = started.echo("pod", "the-app-pod");
     RoleProcess alice = started.echo("alice-laptop", "container_on_laptop");
     RoleProcess bob = started.echo("bob-laptop", "bobs_laptop");
@@ -54,7 +58,13 @@ class SeedTranscriptIT {
     RoleProcess sc =
         started.start(
             "sidecar",
-            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(podPort)),
+            Map.of(
+                "APPNAME",
+                "myapp",
+                "APPPORT",
+                Integer.toString(podPort),
+                "INTERCEPT_TOKEN",
+                tokens.of("sidecar")),
             "--role=sidecar",
             "--listen-host",
             "127.0.0.1",
@@ -71,10 +81,11 @@ class SeedTranscriptIT {
     started.close();
   }
 
-  RoleProcess client(String label, String... args) throws Exception {
+  /** A client as {@code user} (its token given with --token). */
+  RoleProcess client(String user, String label, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("--role=client", "intercept"));
     all.addAll(List.of(args));
-    all.addAll(List.of("--proxy-url", "http://127.0.0.1:" + api));
+    all.addAll(List.of("--proxy-url", "http://127.0.0.1:" + api, "--token", tokens.of(user)));
     return started.start(label, Map.of(), all.toArray(String[]::new));
   }
 
@@ -132,6 +143,7 @@ class SeedTranscriptIT {
     RoleProcess alice =
         client(
             "alice",
+            "alice",
             "myapp",
             "-m",
             ":path",
@@ -161,7 +173,7 @@ class SeedTranscriptIT {
     RoleProcess bob =
         started.start(
             "bob",
-            Map.of(),
+            Map.of("INTERCEPT_TOKEN", tokens.of("bob")),
             "--role=client",
             "intercept",
             "myapp",
@@ -199,15 +211,16 @@ class SeedTranscriptIT {
         echoed.body().endsWith(new String(body, StandardCharsets.ISO_8859_1)),
         "the 1 MiB request body came back whole");
 
-    // the name is taken by another client: one line, non-zero exit, nothing changed
-    RoleProcess thief = client("thief", "myapp", "-m", ":path", ".*", "--name", "test", "-p", "1");
+    // the name is taken by another developer: one line, non-zero exit, nothing changed
+    RoleProcess thief =
+        client("bob", "thief", "myapp", "-m", ":path", ".*", "--name", "test", "-p", "1");
     assertEquals(1, thief.awaitExit(30_000));
     assertEquals(
         1,
         thief.stderr().stream().filter(l -> l.startsWith("intercept: ")).count(),
         thief.stderr().toString());
     assertTrue(
-        thief.stderr().get(thief.stderr().size() - 1).contains("belongs to another client"),
+        thief.stderr().get(thief.stderr().size() - 1).contains("belongs to alice"),
         thief.stderr().toString());
     assertEquals("container_on_laptop", servedBy("/ark3"));
 
@@ -227,7 +240,12 @@ class SeedTranscriptIT {
     awaitServedBy("the-app-pod", "/foo/bar", "x-dev", "bob");
     RoleProcess list =
         started.start(
-            "list", Map.of(), "--role=client", "list", "--proxy-url", "http://127.0.0.1:" + api);
+            "list",
+            Map.of("INTERCEPT_TOKEN", tokens.of("alice")),
+            "--role=client",
+            "list",
+            "--proxy-url",
+            "http://127.0.0.1:" + api);
     assertEquals(0, list.awaitExit(30_000));
     assertEquals(List.of("no intercepts"), list.stdout());
   }
