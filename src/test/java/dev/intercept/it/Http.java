@@ -11,12 +11,29 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Plain HTTP/1.1 over a socket, so a test can send the Host the seed's curl sends. */
 public final class Http {
   private Http() {}
 
-  public record Response(int status, String body) {
+  /** {@code head}: the status line and headers, as received. */
+  public record Response(int status, String body, String head) {
+    public Response(int status, String body) {
+      this(status, body, "");
+    }
+
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).trim();
+        }
+      }
+      return null;
+    }
+
     public String firstLine() {
       int nl = body.indexOf('\n');
       return nl < 0 ? body : body.substring(0, nl);
@@ -62,11 +79,13 @@ public final class Http {
     String head = raw.substring(0, headEnd);
     int status = Integer.parseInt(head.split(" ")[1]);
     String rest = raw.substring(headEnd + 4);
-    if (head.toLowerCase().contains("transfer-encoding: chunked")) {
+    if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
       rest = dechunk(rest);
     }
     return new Response(
-        status, new String(rest.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        status,
+        new String(rest.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+        head);
   }
 
   private static String dechunk(String s) {
