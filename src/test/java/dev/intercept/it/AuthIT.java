@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who may do what, as real processes with --auth=token-file: developers alice and bob, an admin, a
@@ -182,8 +183,7 @@ class AuthIT {
   }
 
   @Test
-  void theClientTakesItsTokenFromAKubeconfigTokenOrExecPlugin(
-      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void theClientTakesItsTokenFromAKubeconfigTokenOrExecPlugin(@TempDir Path dir) throws Exception {
     Path withToken = kubeconfig(dir.resolve("token.yaml"), "    token: " + tokens.of("alice"));
     Path script = dir.resolve("credential.sh");
     Files.writeString(
@@ -253,8 +253,8 @@ class AuthIT {
   }
 
   @Test
-  void theClientFailsClosedWithoutAHostKeyAndWhenThePinnedOneChanges(
-      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void theClientFailsClosedWithoutAHostKeyAndWhenThePinnedOneChanges(@TempDir Path dir)
+      throws Exception {
     KeyStrippingRelay relay = KeyStrippingRelay.start(api);
     try {
       RoleProcess c =

@@ -62,6 +62,34 @@ class CliErrorsIT {
   }
 
   @Test
+  void aProxyWithoutAuthenticationRefusesToListenBeyondLoopbackUnlessToldInsecure()
+      throws Exception {
+    String line =
+        failsWith(2, Map.of(), "--role=proxy", "--listen-host", "0.0.0.0", "--api-port", "0")
+            .get(0);
+    assertTrue(line.contains("auth none on 0.0.0.0"), line);
+    try (RoleProcess p =
+        RoleProcess.start(
+            "insecure",
+            Map.of(),
+            "--role=proxy",
+            "--listen-host",
+            "0.0.0.0",
+            "--forward-bind-host",
+            "127.0.0.1",
+            "--api-port",
+            "0",
+            "--ssh-port",
+            "0",
+            "--insecure")) {
+      p.port("api");
+      p.awaitLogLine("INSECURE: no authentication, and listening on \\[0.0.0.0\\]", 10_000);
+    }
+    line = failsWith(2, Map.of(), "--role=proxy", "--auth", "token-file", "--api-port", "0").get(0);
+    assertTrue(line.contains("auth token-file needs --token-file FILE"), line);
+  }
+
+  @Test
   void everyRoleListsItsOwnOptions() throws Exception {
     for (Role role : Role.values()) {
       List<String> args = new ArrayList<>(List.of("--role=" + role.id()));

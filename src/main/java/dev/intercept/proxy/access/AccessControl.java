@@ -61,6 +61,7 @@ public record AccessControl(String mode, Authenticator authenticator, Authorizer
   private static AccessControl kubernetes(Vertx vertx, Config c) {
     KubernetesClient client =
         new KubernetesClientBuilder()
+            .withConfig(reviewTimeouts(io.fabric8.kubernetes.client.Config.autoConfigure(null)))
             .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
             .build();
     String ns = c.get(AUTH_NAMESPACE).isEmpty() ? ownNamespace() : c.get(AUTH_NAMESPACE);
@@ -68,6 +69,18 @@ public record AccessControl(String mode, Authenticator authenticator, Authorizer
         new KubernetesReviews(
             vertx, client, ns, c.get(SIDECAR_ACCOUNTS), c.get(AUTH_CACHE_SECONDS) * 1000L);
     return new AccessControl("kubernetes (namespace " + ns + ")", reviews, reviews);
+  }
+
+  /**
+   * A review the API server does not answer fails in seconds (a 503), instead of fabric8's default
+   * of ten retries with backoff while the caller waits. (Two Config classes here: fabric8's is the
+   * qualified one.)
+   */
+  public static io.fabric8.kubernetes.client.Config reviewTimeouts(
+      io.fabric8.kubernetes.client.Config c) {
+    c.setRequestRetryBackoffLimit(1);
+    c.setRequestTimeout(5_000);
+    return c;
   }
 
   private static String ownNamespace() {
