@@ -5,23 +5,33 @@ import static dev.intercept.config.ConfigKey.CLUSTER_FAILURE_SECONDS;
 import static dev.intercept.config.ConfigKey.CLUSTER_HOST;
 import static dev.intercept.config.ConfigKey.CLUSTER_K8S_SERVICE_DNS;
 import static dev.intercept.config.ConfigKey.CLUSTER_MEMBERS;
+import static dev.intercept.config.ConfigKey.CLUSTER_NAME;
 import static dev.intercept.config.ConfigKey.CLUSTER_PORT;
+import static dev.intercept.config.ConfigKey.EVENTBUS_KEYSTORE;
+import static dev.intercept.config.ConfigKey.EVENTBUS_KEYSTORE_PASSWORD;
 import static dev.intercept.config.ConfigKey.EVENTBUS_PORT;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.intercept.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's Vert.x: a single one, or a clustered one whose shared data (intercepts, ports,
@@ -29,6 +39,7 @@ import java.util.function.Consumer;
  * replicas. Discovery by TCP-IP member list (local runs, tests) or a Kubernetes headless Service.
  */
 public final class ProxyCluster {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyCluster.class);
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
   private final String replicaId;
@@ -51,7 +62,10 @@ public final class ProxyCluster {
       String host,
       int port,
       int eventBusPort,
-      int failureSeconds) {
+      int failureSeconds,
+      String name,
+      String keystore,
+      String keystorePassword) {
     // Hazelcast has a Config class too: ours is the qualified one here
     static Membership of(dev.intercept.config.Config c) {
       String host = c.get(CLUSTER_HOST);
@@ -61,18 +75,47 @@ public final class ProxyCluster {
           host.isEmpty() ? c.get(ADVERTISE_HOST) : host,
           c.get(CLUSTER_PORT),
           c.get(EVENTBUS_PORT),
-          c.get(CLUSTER_FAILURE_SECONDS));
+          c.get(CLUSTER_FAILURE_SECONDS),
+          c.get(CLUSTER_NAME),
+          c.get(EVENTBUS_KEYSTORE),
+          c.get(EVENTBUS_KEYSTORE_PASSWORD));
+    }
+
+    /** Refuses an event bus without TLS unless the operator said --insecure (then warns). */
+    void checkTls(boolean insecure) {
+      if (!keystore.isEmpty()) {
+        return;
+      }
+      if (!insecure) {
+        throw new ConfigException(
+            "a clustered proxy's event bus needs TLS: set eventbus-keystore (a PKCS12 key and"
+                + " certificate shared by the replicas, see docs/security.md), or add --insecure");
+      }
+      LOG.warn(
+          "INSECURE: the replicas' event bus runs without TLS: anyone who reaches {}:{} can join"
+              + " it",
+          host,
+          eventBusPort == 0 ? "its port" : eventBusPort);
     }
   }
 
   /** Joins the other replicas (a new clustered Vert.x). */
   public static Future<ProxyCluster> start(Membership c, VertxOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
-    options.setEventBusOptions(
+    EventBusOptions bus =
         new EventBusOptions()
             .setHost(c.host())
             .setPort(c.eventBusPort())
-            .setClusterPublicHost(c.host()));
+            .setClusterPublicHost(c.host());
+    if (!c.keystore().isEmpty()) {
+      // mutual TLS: every replica shows the shared certificate and accepts only peers that do
+      PfxOptions pfx = new PfxOptions().setPath(c.keystore()).setPassword(c.keystorePassword());
+      bus.setSsl(true)
+          .setKeyCertOptions(pfx)
+          .setTrustOptions(pfx)
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    options.setEventBusOptions(bus);
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
@@ -83,7 +126,16 @@ public final class ProxyCluster {
   static Config hazelcastConfig(Membership c) {
     // Vert.x's own structures (subscriptions, node info) with their backups, then our network
     Config cfg = ConfigUtil.loadConfig();
-    cfg.setClusterName("intercept-proxy");
+    // only members that know the name join (a Secret in k8s/): the open-source edition has no
+    // member authentication; the NetworkPolicy keeps other pods away from the port
+    cfg.setClusterName(c.name());
+    // what we store is strings and numbers (Hazelcast's own serializers): refuse any Java
+    // deserialization of classes outside Vert.x's and Hazelcast's own
+    cfg.getSerializationConfig()
+        .setJavaSerializationFilterConfig(
+            new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(false)
+                .setWhitelist(new ClassFilter().addPrefixes("io.vertx.", "com.hazelcast.")));
     cfg.setProperty("hazelcast.logging.type", "slf4j");
     cfg.setProperty("hazelcast.phone.home.enabled", "false");
     // join at once instead of waiting 5 s for more members

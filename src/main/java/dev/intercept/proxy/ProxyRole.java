@@ -5,6 +5,7 @@ import static dev.intercept.config.ConfigKey.CLUSTER;
 import static dev.intercept.config.ConfigKey.FORWARD_BIND_HOST;
 import static dev.intercept.config.ConfigKey.FORWARD_PORTS;
 import static dev.intercept.config.ConfigKey.HOST_KEY_FILE;
+import static dev.intercept.config.ConfigKey.INSECURE;
 import static dev.intercept.config.ConfigKey.LEASE_SECONDS;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_HOST;
@@ -86,6 +87,11 @@ public final class ProxyRole {
       return start(ProxyCluster.single(vertx), config);
     }
     ProxyCluster.Membership membership = ProxyCluster.Membership.of(config);
+    try {
+      membership.checkTls(config.get(INSECURE));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     long t0 = System.nanoTime();
     return vertx
         .close()

@@ -1,5 +1,6 @@
 package dev.intercept.bench;
 
+import dev.intercept.it.ClusterSecrets;
 import dev.intercept.it.Http;
 import dev.intercept.it.RoleProcess;
 import dev.intercept.tunnel.TunnelKeys;
@@ -27,6 +28,7 @@ public final class ClusterBench {
     int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     List<RoleProcess> all = new ArrayList<>();
     Path dir = Files.createTempDirectory("cluster-bench");
+    ClusterSecrets secrets = ClusterSecrets.create(dir);
     try {
       String[] hz = Http.freePorts(3).split(",");
       String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
@@ -60,10 +62,11 @@ public final class ClusterBench {
                     "127.0.0.1",
                     "--host-key-file",
                     dir.resolve("host-key.pem").toString()));
+        a.addAll(secrets.args());
         if (i == 1) {
           a.addAll(List.of("--public-ssh-port", Integer.toString(ssh[2])));
         }
-        r[i] = RoleProcess.start("replica" + i, Map.of(), a.toArray(String[]::new));
+        r[i] = RoleProcess.start("replica" + i, secrets.env(), a.toArray(String[]::new));
         all.add(r[i]);
         var m = r[i].awaitLine("listening api=[^ ]*:(\\d+) ssh=[^ ]*:(\\d+) ", 120_000);
         join[i] = (System.nanoTime() - t0) / 1_000_000;

@@ -28,6 +28,7 @@ class ProxyClusterIT {
   @TempDir Path dir;
   private String members;
   private String forwardPorts;
+  private ClusterSecrets secrets;
   private final RoleProcess[] replicas = new RoleProcess[3];
   private final int[] api = new int[3];
   private final int[] ssh = new int[3];
@@ -61,8 +62,9 @@ class ProxyClusterIT {
                 dir.resolve("host-key.pem").toString(),
                 "--lease-seconds",
                 "30"));
+    args.addAll(secrets.args());
     args.addAll(List.of(extra));
-    return started.start("replica" + (i + 1), Map.of(), args.toArray(String[]::new));
+    return started.start("replica" + (i + 1), secrets.env(), args.toArray(String[]::new));
   }
 
   void awaitReplica(int i) throws Exception {
@@ -84,6 +86,7 @@ class ProxyClusterIT {
 
   @BeforeEach
   void cluster() throws Exception {
+    secrets = ClusterSecrets.create(dir);
     String[] hz = Http.freePorts(3).split(",");
     members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
     forwardPorts = Http.freePorts(6);
