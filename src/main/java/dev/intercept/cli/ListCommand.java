@@ -40,6 +40,8 @@ final class ListCommand extends ClientCommand.Common implements Callable<Integer
                 + i.name()
                 + " port "
                 + i.port()
+                + " owner "
+                + i.owner()
                 + " tunnel "
                 + (i.tunnel() == null ? "down" : "up")
                 + " matchers "
