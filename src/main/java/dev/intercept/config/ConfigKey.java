@@ -95,6 +95,17 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> MAX_POLL_WAIT_SECONDS = declare(
       "max-poll-wait-seconds", ValueType.integer(1, 3600), "60", EnumSet.of(PROXY),
       "Upper bound on a long-poll's wait=S.");
+  public static final ConfigKey<Integer> MAX_INTERCEPTS = declare(
+      "max-intercepts-per-identity", ValueType.integer(1, 10_000), "4", EnumSet.of(PROXY),
+      "Most intercepts one identity may hold at once (all apps); beyond it a registration gets 429.");
+  public static final ConfigKey<Integer> POLICY_DEADLINE_MS = declare(
+      "policy-deadline-ms", ValueType.integer(100, 60_000), "2000", EnumSet.of(PROXY),
+      "Time the overlap and catch-all analysis of one registration may take; past it the "
+          + "intercept is treated as overlapping (409).");
+  public static final ConfigKey<Integer> FORGET_APPS_SECONDS = declare(
+      "forget-apps-after-seconds", ValueType.integer(60, 86_400), "600", EnumSet.of(PROXY),
+      "An app whose sidecars have not polled for this long is forgotten (intercepts of it are "
+          + "refused until one polls again).");
   public static final ConfigKey<Boolean> CLUSTER = declare(
       "cluster", ValueType.bool(), "false", EnumSet.of(PROXY),
       "Run as one replica of a cluster (Vert.x over Hazelcast): state shared, any replica "

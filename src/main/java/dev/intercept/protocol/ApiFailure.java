@@ -1,5 +1,7 @@
 package dev.intercept.protocol;
 
+import java.util.Map;
+
 /**
  * Every way a call to the proxy API can fail, as a type: the API answers each with its status and
  * code ({@code {"error": "...", "code": "..."}}), and the client turns an answer back into the same
@@ -12,6 +14,8 @@ public abstract sealed class ApiFailure extends RuntimeException
         ApiFailure.NotFound,
         ApiFailure.MethodNotAllowed,
         ApiFailure.NotOwner,
+        ApiFailure.Overlap,
+        ApiFailure.TooMany,
         ApiFailure.TooLarge,
         ApiFailure.RegistryBusy,
         ApiFailure.NoFreePort,
@@ -58,6 +62,8 @@ public abstract sealed class ApiFailure extends RuntimeException
       case "not-found" -> new NotFound(m);
       case "method-not-allowed" -> new MethodNotAllowed(m);
       case "not-owner" -> new NotOwner(m);
+      case "overlap" -> new Overlap(m, answer.witness());
+      case "too-many" -> new TooMany(m);
       case "too-large" -> new TooLarge(m);
       case "registry-busy" -> new RegistryBusy(m);
       case "no-free-port" -> new NoFreePort(m);
@@ -70,6 +76,8 @@ public abstract sealed class ApiFailure extends RuntimeException
             case 401 -> new Unauthenticated(m);
             case 403 -> new Forbidden(m);
             case 404 -> new NotFound(m);
+            case 409 -> new Overlap(m, Map.of());
+            case 429 -> new TooMany(m);
             default -> new Rejected(status, m);
           };
     };
@@ -86,6 +94,8 @@ public abstract sealed class ApiFailure extends RuntimeException
   public static final class MethodNotAllowed extends ApiFailure { public MethodNotAllowed(String m) { super(405, "method-not-allowed", m); } }
   /** Registering, renewing, re-keying or deleting an intercept that another identity owns. */
   public static final class NotOwner extends ApiFailure { public NotOwner(String m) { super(403, "not-owner", m); } }
+  /** Over the caller's share: too many intercepts (the message says the limit). */
+  public static final class TooMany extends ApiFailure { public TooMany(String m) { super(429, "too-many", m); } }
   /** A request body over the API's limit. */
   public static final class TooLarge extends ApiFailure { public TooLarge(String m) { super(413, "too-large", m); } }
   /** The registry's lock could not be had in time (a busy or re-balancing cluster): retry. */
@@ -103,4 +113,21 @@ public abstract sealed class ApiFailure extends RuntimeException
   /** An error answer this client has no type for, or an answer it cannot read. */
   public static final class Rejected extends ApiFailure { public Rejected(int status, String m) { super(status, "rejected", m); } }
   // spotless:on
+
+  /**
+   * The intercept could take requests another owner's intercept takes: {@code witness} is one such
+   * request, header by header (empty when it could not be analysed in time).
+   */
+  public static final class Overlap extends ApiFailure {
+    private final Map<String, String> witness;
+
+    public Overlap(String message, Map<String, String> witness) {
+      super(409, "overlap", message);
+      this.witness = Map.copyOf(witness);
+    }
+
+    public Map<String, String> witness() {
+      return witness;
+    }
+  }
 }

@@ -20,7 +20,10 @@ public record RouteTable(String app, long version, List<Route> routes) {
     List<Route> routes =
         intercepts.stream()
             .filter(i -> i.app().equals(app) && i.tunnel() != null)
-            .sorted(Comparator.comparingLong(Intercept::seq))
+            // personal intercepts first: only their developer's tagged requests match them
+            .sorted(
+                Comparator.comparing((Intercept i) -> !PersonalId.in(i.matchers()))
+                    .thenComparingLong(Intercept::seq))
             .map(i -> new Route(i.name(), i.matchers(), i.tunnel()))
             .toList();
     return new RouteTable(app, version, routes);

@@ -145,7 +145,7 @@ public class ApiServer extends VerticleBase {
     InterceptRequest req = InterceptRequest.parse(RequestBody.of(ctx));
     TunnelKeys.parse(req.publicKey());
     allowed(ctx, Action.REGISTER, app)
-        .compose(v -> registry.create(app, name, req, who(ctx).user()))
+        .compose(v -> registry.create(app, name, req, who(ctx)))
         .onSuccess(
             i -> {
               LOG.info(

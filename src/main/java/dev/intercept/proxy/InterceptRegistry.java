@@ -1,8 +1,11 @@
 package dev.intercept.proxy;
 
+import dev.intercept.policy.InterceptPolicy;
+import dev.intercept.policy.InterceptPolicy.Candidate;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.Identity;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.RouteTable;
@@ -24,6 +27,8 @@ import java.util.stream.Collectors;
  */
 public class InterceptRegistry {
   private final InterceptStore store;
+  private final InterceptPolicy policy;
+  private final int maxPerIdentity;
   private final List<Integer> portPool;
   private final long leaseMillis;
   private final Supplier<Long> clock;
@@ -34,8 +39,12 @@ public class InterceptRegistry {
       List<Integer> portPool,
       long leaseMillis,
       Supplier<Long> clock,
-      String replicaId) {
+      String replicaId,
+      InterceptPolicy policy,
+      int maxPerIdentity) {
     this.store = new InterceptStore(vertx, clock);
+    this.policy = policy;
+    this.maxPerIdentity = maxPerIdentity;
     this.replicaId = replicaId;
     this.portPool = List.copyOf(portPool);
     this.leaseMillis = leaseMillis;
@@ -62,7 +71,7 @@ public class InterceptRegistry {
    * Creates the intercept, or refreshes it when the same owner registers the same name again (a
    * client re-registering keeps its port).
    */
-  public Future<Intercept> create(String app, String name, InterceptRequest req, String owner) {
+  public Future<Intercept> create(String app, String name, InterceptRequest req, Identity who) {
     return store
         .sidecarSeenAt(app)
         .compose(
@@ -73,12 +82,34 @@ public class InterceptRegistry {
                             .all()
                             .compose(
                                 all -> {
-                                  Intercept i = created(all, app, name, req, owner, seenAt != null);
-                                  return store
-                                      .put(i)
+                                  Intercept i =
+                                      created(all, app, name, req, who.user(), seenAt != null);
+                                  checkShare(all.values(), i, who);
+                                  List<Intercept> others =
+                                      all.values().stream()
+                                          .filter(
+                                              o -> o.app().equals(app) && !o.key().equals(i.key()))
+                                          .toList();
+                                  return policy
+                                      .admit(new Candidate(app, name, req.matchers(), who), others)
+                                      .compose(v -> store.put(i))
                                       .compose(v -> store.bumpVersion(app))
                                       .map(v -> i);
                                 })));
+  }
+
+  /** A per-identity cap on intercepts: a new one over it is a 429 (re-registering is not new). */
+  private void checkShare(Collection<Intercept> all, Intercept i, Identity who) {
+    long mine =
+        all.stream().filter(o -> o.owner().equals(who.user()) && !o.key().equals(i.key())).count();
+    if (mine >= maxPerIdentity) {
+      throw new ApiFailure.TooMany(
+          who.user()
+              + " has "
+              + mine
+              + " intercepts, the most one identity may hold (max-intercepts-per-identity);"
+              + " remove one first");
+    }
   }
 
   private Intercept created(
@@ -149,6 +180,12 @@ public class InterceptRegistry {
                         + portPool.size()
                         + " forward ports of the proxy are in use; remove an intercept or widen"
                         + " --forward-ports"));
+  }
+
+  /** Forgets the apps no sidecar polled for {@code quietMillis}; returns their names. */
+  public Future<List<String>> forgetQuietApps(long quietMillis) {
+    long cutoff = clock.get() - quietMillis;
+    return store.locked(() -> store.forgetAppsSeenBefore(cutoff));
   }
 
   /** A sidecar of this app polled: intercepts of the app may be created. */

@@ -155,6 +155,35 @@ final class InterceptStore {
     return sidecars().compose(m -> m.put(app, clock.get()));
   }
 
+  /**
+   * Forgets the apps no sidecar has polled since {@code cutoff} (bounded state: a name polled once
+   * does not stay forever); returns them. Their version goes too: a new one is the time, larger.
+   */
+  Future<List<String>> forgetAppsSeenBefore(long cutoff) {
+    return sidecars()
+        .compose(
+            m ->
+                m.entries()
+                    .compose(
+                        all -> {
+                          List<String> quiet =
+                              all.entrySet().stream()
+                                  .filter(e -> e.getValue() < cutoff)
+                                  .map(Map.Entry::getKey)
+                                  .toList();
+                          Future<Void> chain = Future.succeededFuture();
+                          for (String app : quiet) {
+                            chain =
+                                chain
+                                    .compose(v -> m.remove(app))
+                                    .compose(v -> versions())
+                                    .compose(v -> v.remove(app))
+                                    .mapEmpty();
+                          }
+                          return chain.map(v -> quiet);
+                        }));
+  }
+
   /** When a sidecar of the app last polled, or null if none ever did. */
   Future<Long> sidecarSeenAt(String app) {
     return sidecars().compose(m -> m.get(app));

@@ -8,20 +8,40 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removes intercepts whose lease lapsed (their client stopped renewing), freeing name and port. */
+/**
+ * Removes intercepts whose lease lapsed (their client stopped renewing), freeing name and port; and
+ * once a minute forgets the apps no sidecar has polled for a while.
+ */
 class LeaseReaper extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseReaper.class);
   private final InterceptRegistry registry;
+  private final long forgetAppsMillis;
   private boolean running;
 
-  LeaseReaper(InterceptRegistry registry) {
+  LeaseReaper(InterceptRegistry registry, long forgetAppsMillis) {
     this.registry = registry;
+    this.forgetAppsMillis = forgetAppsMillis;
   }
 
   @Override
   public Future<?> start() {
     long period = Math.max(100, Math.min(1_000, registry.leaseMillis() / 4));
     vertx.setPeriodic(period, t -> reap());
+    vertx.setPeriodic(
+        Math.min(60_000, forgetAppsMillis),
+        t ->
+            registry
+                .forgetQuietApps(forgetAppsMillis)
+                .onSuccess(
+                    apps -> {
+                      if (!apps.isEmpty()) {
+                        LOG.info(
+                            "no sidecar polled for {} s: forgot apps {}",
+                            forgetAppsMillis / 1000,
+                            apps);
+                      }
+                    })
+                .onFailure(e -> LOG.warn("forgetting quiet apps failed: {}", e.toString())));
     return Future.succeededFuture();
   }
 

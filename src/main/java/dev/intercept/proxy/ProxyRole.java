@@ -2,12 +2,15 @@ package dev.intercept.proxy;
 
 import static dev.intercept.config.ConfigKey.ADVERTISE_HOST;
 import static dev.intercept.config.ConfigKey.CLUSTER;
+import static dev.intercept.config.ConfigKey.FORGET_APPS_SECONDS;
 import static dev.intercept.config.ConfigKey.FORWARD_BIND_HOST;
 import static dev.intercept.config.ConfigKey.FORWARD_PORTS;
 import static dev.intercept.config.ConfigKey.HOST_KEY_FILE;
 import static dev.intercept.config.ConfigKey.INSECURE;
 import static dev.intercept.config.ConfigKey.LEASE_SECONDS;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
+import static dev.intercept.config.ConfigKey.MAX_INTERCEPTS;
+import static dev.intercept.config.ConfigKey.POLICY_DEADLINE_MS;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_HOST;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_PORT;
 import static dev.intercept.config.ConfigKey.SSH_PORT;
@@ -15,6 +18,7 @@ import static dev.intercept.config.ConfigKey.SSH_PORT;
 import dev.intercept.config.Config;
 import dev.intercept.config.RoleHandle;
 import dev.intercept.config.ValueType;
+import dev.intercept.policy.InterceptPolicy;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.InterceptRemoved;
 import dev.intercept.protocol.Intercept;
@@ -121,7 +125,9 @@ public final class ProxyRole {
             config.get(FORWARD_PORTS),
             config.get(LEASE_SECONDS) * 1000L,
             System::currentTimeMillis,
-            cluster.replicaId());
+            cluster.replicaId(),
+            new InterceptPolicy(vertx, config.get(POLICY_DEADLINE_MS)),
+            config.get(MAX_INTERCEPTS));
     Context context = vertx.getOrCreateContext();
     TunnelServer ssh =
         new TunnelServer(
@@ -153,7 +159,10 @@ public final class ProxyRole {
                       access);
               return vertx
                   .deployVerticle(api)
-                  .compose(id -> vertx.deployVerticle(new LeaseReaper(registry)))
+                  .compose(
+                      id ->
+                          vertx.deployVerticle(
+                              new LeaseReaper(registry, config.get(FORGET_APPS_SECONDS) * 1000L)))
                   .map(
                       id -> {
                         printListening(cluster, api, ssh, config, access);

@@ -1,0 +1,136 @@
+package dev.intercept.policy;
+
+import dev.intercept.protocol.ApiFailure;
+import dev.intercept.protocol.Identity;
+import dev.intercept.protocol.Intercept;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.PersonalId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * What an intercept may take (docs/policy.md): not every request of the app unless its owner is an
+ * admin (403), and nothing another owner's intercept on the app takes (409, with a request both
+ * would take). Personal intercepts take only their developer's tagged requests and are exempt. The
+ * analysis runs on its own small worker pool, never on an event loop, within a deadline; what
+ * cannot be analysed in time is treated as overlapping and says so.
+ */
+public final class InterceptPolicy {
+  private final WorkerExecutor workers;
+  private final long deadlineMs;
+  private final LanguageCache cache = new LanguageCache(4096);
+
+  public InterceptPolicy(Vertx vertx, long deadlineMs) {
+    this.workers =
+        vertx.createSharedWorkerExecutor(
+            "intercept-policy", 2, deadlineMs * 10, TimeUnit.MILLISECONDS);
+    this.deadlineMs = deadlineMs;
+  }
+
+  /** An intercept being registered. */
+  public record Candidate(String app, String name, List<Matcher> matchers, Identity owner) {}
+
+  /**
+   * Succeeds when {@code candidate} may be registered beside {@code existing} (the app's other
+   * intercepts); else fails with {@link ApiFailure.Forbidden} or {@link ApiFailure.Overlap}.
+   */
+  public Future<Void> admit(Candidate candidate, List<Intercept> existing) {
+    return workers
+        .executeBlocking(() -> decide(candidate, existing), false)
+        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
+        .recover(
+            e ->
+                e instanceof ApiFailure
+                    ? Future.failedFuture(e)
+                    : Future.failedFuture(
+                        new ApiFailure.Overlap(
+                            "intercept '"
+                                + candidate.name()
+                                + "' could not be checked against the other intercepts of app '"
+                                + candidate.app()
+                                + "' within "
+                                + deadlineMs
+                                + " ms; treated as overlapping: simplify its matchers",
+                            Map.of())))
+        .mapEmpty();
+  }
+
+  /** The decision itself, blocking (a worker thread). */
+  Void decide(Candidate c, List<Intercept> existing) {
+    if (PersonalId.in(c.matchers())) {
+      return null;
+    }
+    InterceptLanguage mine = InterceptLanguage.of(c.matchers(), cache);
+    if (!c.owner().admin() && Values.everything(mine.byHeader())) {
+      throw new ApiFailure.Forbidden(
+          "intercept '"
+              + c.name()
+              + "' would take every request of app '"
+              + c.app()
+              + "' ("
+              + describe(c.matchers())
+              + (mine.exact() ? "" : "; treated so because of " + mine.inexactBecause())
+              + "): only admins (group "
+              + Identity.ADMINS
+              + ") may; narrow the match, or use --personal");
+    }
+    for (Intercept other : existing) {
+      if (other.owner().equals(c.owner().user()) || PersonalId.in(other.matchers())) {
+        continue;
+      }
+      InterceptLanguage theirs = InterceptLanguage.of(other.matchers(), cache);
+      Optional<Overlaps.Overlap> o = Overlaps.between(c.matchers(), mine, other.matchers(), theirs);
+      if (o.isPresent()) {
+        throw overlap(c, other, o.get(), mine, theirs);
+      }
+    }
+    return null;
+  }
+
+  private static ApiFailure.Overlap overlap(
+      Candidate c,
+      Intercept other,
+      Overlaps.Overlap o,
+      InterceptLanguage mine,
+      InterceptLanguage theirs) {
+    String request =
+        o.witness().entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining(", "));
+    String why =
+        !mine.exact() ? mine.inexactBecause() : !theirs.exact() ? theirs.inexactBecause() : "";
+    String verb = o.certain() ? "overlaps" : "may overlap";
+    return new ApiFailure.Overlap(
+        "intercept '"
+            + c.name()
+            + "' "
+            + verb
+            + " intercept '"
+            + other.name()
+            + "' of "
+            + other.owner()
+            + " on app '"
+            + c.app()
+            + "': a request both would take: "
+            + request
+            + (o.certain()
+                ? ""
+                : " (cannot be decided exactly because of " + why + ": treated as overlapping)")
+            + "; narrow your match, or use --personal",
+        o.witness());
+  }
+
+  private static String describe(List<Matcher> matchers) {
+    return matchers.stream().map(Matcher::toString).collect(Collectors.joining(", "));
+  }
+
+  public void close() {
+    workers.close();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.intercept.policy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Regex languages already built, by regex: the same patterns come back with every registration on
+ * an app, and building one (determinising, minimising) is the costly part. Bounded, least recently
+ * used out first; safe to share between threads.
+ */
+final class LanguageCache {
+  private final Map<String, RegexLanguage> entries;
+
+  LanguageCache(int capacity) {
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, RegexLanguage> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  RegexLanguage get(String regex) {
+    synchronized (entries) {
+      RegexLanguage l = entries.get(regex);
+      if (l != null) {
+        return l;
+      }
+    }
+    // built outside the lock: two threads may build the same one, the second simply wins
+    RegexLanguage built = RegexLanguage.of(regex);
+    synchronized (entries) {
+      entries.put(regex, built);
+    }
+    return built;
+  }
+}
