@@ -12,6 +12,7 @@ import dev.intercept.config.ConfigKey;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.Names;
+import dev.intercept.protocol.PersonalId;
 import dev.intercept.tunnel.Keepalive;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -35,7 +36,6 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
       names = {"-m", "--match"},
       arity = "2",
       paramLabel = "HEADER REGEX",
-      required = true,
       description =
           "header (or :path, :method, :authority, :scheme) and RE2 regex that must fully match;"
               + " repeat for AND")
@@ -68,20 +68,37 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               + " 502 that says so)")
   boolean failOpenLocal;
 
+  @Option(
+      names = "--personal",
+      description =
+          "take only the requests that carry a header with a fresh secret value (printed): no one"
+              + " else's traffic, and no overlap with anyone; -m then narrows it further")
+  boolean personal;
+
   /** The arguments, checked before anything starts. */
-  private record Checked(List<Matcher> matchers, SessionOptions.UserKey userKey) {}
+  private record Checked(
+      List<Matcher> matchers, SessionOptions.UserKey userKey, String personalId) {}
 
   private Checked check() {
     Names.check("app", app);
     Names.check("--name", name);
     List<Matcher> matchers = new ArrayList<>();
-    for (int i = 0; i + 1 < match.size(); i += 2) {
-      matchers.add(Matcher.of(match.get(i), match.get(i + 1)));
+    List<String> pairs = match == null ? List.of() : match;
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      matchers.add(Matcher.of(pairs.get(i), pairs.get(i + 1)));
+    }
+    String personalId = personal ? PersonalId.fresh() : null;
+    if (personalId != null) {
+      matchers.add(Matcher.of(PersonalId.HEADER, personalId));
+    }
+    if (matchers.isEmpty()) {
+      throw new InvalidInputException(
+          "say which requests to take: -m HEADER REGEX (repeat for AND), or --personal");
     }
     if (port < 1 || port > 65535) {
       throw new InvalidInputException("--port must be between 1 and 65535");
     }
-    return new Checked(matchers, sshKey == null ? null : UserKeyFile.read(sshKey));
+    return new Checked(matchers, sshKey == null ? null : UserKeyFile.read(sshKey), personalId);
   }
 
   @Override
@@ -114,6 +131,7 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               Keepalive.from(c),
               args.userKey(),
               failOpenLocal,
+              args.personalId(),
               ClientCommand.Common.credentials(vertx, c),
               KnownHosts.at(c.get(ConfigKey.KNOWN_HOSTS), c.get(ConfigKey.ACCEPT_NEW_HOST_KEY)));
       StopSignal stop = StopSignal.install();

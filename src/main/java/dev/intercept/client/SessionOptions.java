@@ -23,6 +23,7 @@ public record SessionOptions(
     Keepalive keepalive,
     UserKey userKey,
     boolean failOpenLocal,
+    String personalId,
     Credentials credentials,
     KnownHosts knownHosts) {
 

@@ -5,6 +5,7 @@ import dev.intercept.protocol.BusEvents.Lease;
 import dev.intercept.protocol.BusEvents.LeaseState;
 import dev.intercept.protocol.BusEvents.LocalPortState;
 import dev.intercept.protocol.BusEvents.TunnelState;
+import dev.intercept.protocol.PersonalId;
 import dev.intercept.protocol.Registration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,16 @@ final class Transcript {
     line("and redirecting them to " + o.where());
     line("when the following headers match:");
     o.matchers().forEach(m -> line("  " + m.header() + ": " + m.regex()));
+    if (o.personalId() != null) {
+      String h = PersonalId.HEADER + ": " + o.personalId();
+      line("Personal intercept: only requests that carry the header " + h + " come here.");
+      line("  curl -H '" + h + "' http://" + o.app() + "/...");
+      line(
+          "  browser: a header-setting extension (e.g. ModHeader), request header "
+              + PersonalId.HEADER
+              + " = "
+              + o.personalId());
+    }
     line("Connecting to the Telepresence Proxy");
   }
 

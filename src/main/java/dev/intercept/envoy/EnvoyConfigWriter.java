@@ -1,6 +1,9 @@
 package dev.intercept.envoy;
 
 import dev.intercept.protocol.BusAddresses;
+import dev.intercept.protocol.InvalidInputException;
+import dev.intercept.protocol.Matcher;
+import dev.intercept.protocol.Route;
 import dev.intercept.protocol.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,7 +27,7 @@ public class EnvoyConfigWriter extends VerticleBase {
   private final EnvoyResources.Site site;
   private final String app;
   private final int adminPort;
-  private RouteTable current;
+  private volatile RouteTable current;
 
   public EnvoyConfigWriter(Path dir, EnvoyResources.Site site, String app, int adminPort) {
     this.dir = dir;
@@ -61,14 +64,29 @@ public class EnvoyConfigWriter extends VerticleBase {
         });
   }
 
-  /** Writes the files for a new table; completes once they are renamed into place. */
+  private static boolean compiles(Route r) {
+    try {
+      r.matchers().forEach(m -> Matcher.compile(m.regex()));
+      return true;
+    } catch (InvalidInputException e) {
+      LOG.warn("route {} left out of Envoy's config: {}", r.name(), e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Writes the files for a new table; completes once they are renamed into place. A route whose
+   * regex does not compile is left out, alone: Envoy would refuse the whole listener for it. Runs
+   * on a worker (ordered), so tables apply in the order they came.
+   */
   public Future<Void> apply(RouteTable table) {
-    RouteTable previous = current;
-    current = table;
     return vertx
         .<Void>executeBlocking(
             () -> {
-              write(previous, table);
+              RouteTable usable = table.keepOnly(EnvoyConfigWriter::compiles);
+              RouteTable previous = current;
+              current = usable;
+              write(previous, usable);
               return null;
             })
         .onFailure(e -> LOG.error("cannot write Envoy config to {}: {}", dir, e.toString()));

@@ -46,7 +46,7 @@ public record ListedIntercept(
     return new ListedIntercept(
         j.getString("app"),
         j.getString("name"),
-        Matcher.fromJson(j.getJsonArray("matchers")),
+        Matcher.stored(j.getJsonArray("matchers")),
         j.getInteger("port"),
         Tunnel.fromJson(j.getJsonObject("tunnel")),
         j.getString("owner"),

@@ -90,9 +90,20 @@ public record Matcher(String header, String regex) {
     return a;
   }
 
-  /** A list of matchers as the API writes it, each validated. */
-  public static List<Matcher> fromJson(JsonArray array) {
-    return array.stream().map(Matcher::fromJson).toList();
+  /**
+   * Matchers as stored or sent by the proxy (the registration validated them): read, not validated
+   * or compiled again here; whoever matches with them compiles each (and a sidecar drops a route it
+   * cannot compile, alone).
+   */
+  public static List<Matcher> stored(JsonArray array) {
+    return array.stream()
+        .map(
+            o -> {
+              JsonObject j = (JsonObject) o;
+              return new Matcher(
+                  j.getString("header").toLowerCase(Locale.ROOT), j.getString("regex"));
+            })
+        .toList();
   }
 
   public static Matcher fromJson(Object o) {

@@ -16,7 +16,7 @@ public record Route(String name, List<Matcher> matchers, HostPort target) {
   public static Route fromJson(JsonObject j) {
     return new Route(
         j.getString("name"),
-        Matcher.fromJson(j.getJsonArray("matchers")),
+        Matcher.stored(j.getJsonArray("matchers")),
         HostPort.fromJson(j.getJsonObject("target")));
   }
 }

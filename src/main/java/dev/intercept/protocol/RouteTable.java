@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * An app's routes (DESIGN.md "Route table"): intercepts whose tunnel is up, in creation order; the
@@ -27,6 +28,11 @@ public record RouteTable(String app, long version, List<Route> routes) {
             .map(i -> new Route(i.name(), i.matchers(), i.tunnel()))
             .toList();
     return new RouteTable(app, version, routes);
+  }
+
+  /** The same table with only the routes {@code keep} accepts. */
+  public RouteTable keepOnly(Predicate<Route> keep) {
+    return new RouteTable(app, version, routes.stream().filter(keep).toList());
   }
 
   public JsonObject toJson() {

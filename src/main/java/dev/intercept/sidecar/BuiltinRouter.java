@@ -79,7 +79,7 @@ public class BuiltinRouter extends VerticleBase {
     vertx
         .eventBus()
         .<JsonObject>localConsumer(
-            BusAddresses.ROUTES_UPDATED, m -> swap(RouteTable.fromJson(m.body())));
+            BusAddresses.ROUTES_UPDATED, m -> compileThenSwap(RouteTable.fromJson(m.body())));
     server = vertx.createHttpServer().requestHandler(proxy);
     return server.listen(config.get(ConfigKey.LISTEN_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
@@ -94,8 +94,22 @@ public class BuiltinRouter extends VerticleBase {
     return server.actualPort();
   }
 
-  void swap(RouteTable table) {
-    selector = new RouteSelector(table);
+  /** Compiles off the event loop; a table older than the one in use by then is not applied. */
+  private void compileThenSwap(RouteTable table) {
+    vertx
+        .executeBlocking(() -> new RouteSelector(table))
+        .onSuccess(
+            compiled -> {
+              if (compiled.table().version() >= selector.table().version()) {
+                swap(compiled);
+              }
+            })
+        .onFailure(e -> LOG.warn("route table {} not applied: {}", table.version(), e.toString()));
+  }
+
+  void swap(RouteSelector compiled) {
+    RouteTable table = compiled.table();
+    selector = compiled;
     Set<String> live = new HashSet<>();
     table.routes().forEach(r -> live.add(clientKey(r.name(), r.target())));
     tunnelClients

@@ -2,12 +2,15 @@ package dev.intercept.sidecar;
 
 import com.google.re2j.Pattern;
 import dev.intercept.protocol.HostPort;
+import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.Route;
 import dev.intercept.protocol.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A route table compiled for matching, immutable so the data plane can swap it atomically.
@@ -16,6 +19,7 @@ import java.util.Locale;
  * with ','; an absent header matches nothing; names are case-insensitive.
  */
 public final class RouteSelector {
+  private static final Logger LOG = LoggerFactory.getLogger(RouteSelector.class);
   private final RouteTable table;
   private final List<CompiledRoute> routes;
 
@@ -29,18 +33,31 @@ public final class RouteSelector {
 
   private record CompiledRoute(Route route, List<CompiledMatcher> matchers) {}
 
+  /**
+   * Compiles the table; a route whose regex does not compile (or is over RE2's limits) is dropped,
+   * alone, with a log line, and the rest applies. Compiling takes time: call it off the event loop.
+   */
   public RouteSelector(RouteTable table) {
     this.table = table;
     List<CompiledRoute> compiled = new ArrayList<>();
     for (Route r : table.routes()) {
-      List<CompiledMatcher> ms = new ArrayList<>();
-      for (Matcher m : r.matchers()) {
-        ms.add(
-            new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
+      try {
+        List<CompiledMatcher> ms = new ArrayList<>();
+        for (Matcher m : r.matchers()) {
+          ms.add(
+              new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
+        }
+        compiled.add(new CompiledRoute(r, List.copyOf(ms)));
+      } catch (InvalidInputException e) {
+        LOG.warn("route {} of {} dropped: {}", r.name(), table.app(), e.getMessage());
       }
-      compiled.add(new CompiledRoute(r, List.copyOf(ms)));
     }
     this.routes = List.copyOf(compiled);
+  }
+
+  /** How many routes of the table compiled (the others were dropped). */
+  public int size() {
+    return routes.size();
   }
 
   public RouteTable table() {

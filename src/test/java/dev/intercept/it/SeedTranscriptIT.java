@@ -169,7 +169,8 @@ class SeedTranscriptIT {
     assertEquals("the-app-pod", servedBy("/foo/bar"));
     assertEquals("the-app-pod", servedBy("/ark"), "full match: /ark is not .*ark3.*");
 
-    // a second developer, two matchers that must both hold, a dead proxy URL listed first
+    // a second developer, two matchers that must both hold (and no request alice's takes: an
+    // overlap with another developer is refused, PolicyIT), a dead proxy URL listed first
     RoleProcess bob =
         started.start(
             "bob",
@@ -182,7 +183,7 @@ class SeedTranscriptIT {
             "bob",
             "-m",
             ":path",
-            "/foo.*",
+            "/foo/[a-z/]*",
             "--name",
             "bob",
             "-p",
@@ -195,9 +196,7 @@ class SeedTranscriptIT {
     assertEquals("the-app-pod", servedBy("/other", "x-dev", "bob"), "header alone is not enough");
     assertEquals("container_on_laptop", servedBy("/ark3"));
     assertEquals(
-        "container_on_laptop",
-        servedBy("/foo/ark3", "x-dev", "bob"),
-        "both match: first registered wins");
+        "container_on_laptop", servedBy("/foo/ark3", "x-dev", "bob"), "alice's, not bob's");
 
     // bodies stream through the tunnel both ways
     byte[] body = new byte[1 << 20];

@@ -8,6 +8,7 @@ import dev.intercept.OnContext;
 import dev.intercept.ProxyFixture;
 import dev.intercept.TestWait;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.it.Http;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +38,13 @@ class ProxyApiTest {
   }
 
   void startProxy(int leaseSeconds) throws Exception {
-    fixture = ProxyFixture.start(Map.of(ConfigKey.LEASE_SECONDS, leaseSeconds));
+    startProxy(leaseSeconds, Map.of());
+  }
+
+  void startProxy(int leaseSeconds, Map<ConfigKey<?>, ?> more) throws Exception {
+    Map<ConfigKey<?>, Object> settings = new HashMap<>(more);
+    settings.put(ConfigKey.LEASE_SECONDS, leaseSeconds);
+    fixture = ProxyFixture.start(settings);
     proxy = fixture.running();
     web = WebClient.create(fixture.vertx());
     calls = new OnContext(fixture.vertx());
@@ -347,6 +355,51 @@ class ProxyApiTest {
         callAs("bob", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/lapsed", body(":path", "/x"));
     assertEquals(201, reuse.statusCode(), "the name is free again");
     assertEquals(pool(1), reuse.bodyAsJsonObject().getInteger("port"), "and so is the port");
+  }
+
+  @Test
+  void overlapsCatchAllsAndSharesAreRefusedWithTheirStatusAndNothingChanges() throws Exception {
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/a", body(":path", ".*ark3.*"))
+            .statusCode());
+    HttpResponse<Buffer> o =
+        callAs("bob", HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/b", body(":path", "/ark.*"));
+    assertEquals(409, o.statusCode(), o.bodyAsString());
+    JsonObject answer = o.bodyAsJsonObject();
+    assertEquals("overlap", answer.getString("code"));
+    assertTrue(answer.getString("error").contains("'a' of alice"), answer.getString("error"));
+    String path = answer.getJsonObject("witness").getString(":path");
+    assertTrue(path.startsWith("/ark") && path.contains("ark3"), path);
+    assertRejectedFor(
+        "bob",
+        403,
+        "would take every request",
+        HttpMethod.PUT,
+        "/api/v1/apps/other/intercepts/all",
+        body(":path", "(?s).*"));
+    assertEquals(
+        201,
+        callAs("admin", HttpMethod.PUT, "/api/v1/apps/other/intercepts/all", body(":path", ".*"))
+            .statusCode(),
+        "an admin may take everything");
+    fixture.close();
+    startProxy(10, Map.of(ConfigKey.MAX_INTERCEPTS, 2, ConfigKey.FORWARD_PORTS, Http.freePorts(4)));
+    for (String n : new String[] {"one", "two"}) {
+      assertEquals(
+          201,
+          call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/" + n, body("x-n", n)).statusCode());
+    }
+    assertRejected(
+        429,
+        "alice has 2 intercepts",
+        HttpMethod.PUT,
+        "/api/v1/apps/other/intercepts/three",
+        body("x-n", "three"));
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/two", body("x-n", "2")).statusCode(),
+        "registering one's own name again is no new intercept");
   }
 
   @Test

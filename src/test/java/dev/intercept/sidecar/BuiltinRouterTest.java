@@ -184,6 +184,19 @@ class BuiltinRouterTest {
   }
 
   @Test
+  void aRouteThatDoesNotCompileIsDroppedAloneAndTheRestApplies() throws Exception {
+    routes(
+        new Route(
+            "broken", List.of(new Matcher(":path", "(unclosed")), new HostPort("127.0.0.1", 1)),
+        new Route(
+            "good",
+            List.of(Matcher.of(":path", ".*ark3.*")),
+            new HostPort("127.0.0.1", laptop.actualPort())));
+    TestWait.until(() -> call("/ark3").equals("served-by=laptop"), 5_000, "the good route");
+    assertEquals("served-by=app", call("/unclosed"));
+  }
+
+  @Test
   void bodiesStreamBothWaysAndConnectionsAreKeptAlive() throws Exception {
     Buffer big = Buffer.buffer("x".repeat(4 << 20));
     for (int i = 0; i < 5; i++) {
