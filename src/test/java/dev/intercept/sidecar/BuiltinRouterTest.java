@@ -225,7 +225,20 @@ class BuiltinRouterTest {
     divertXDev();
     int appBefore = appRequests.get();
     int laptopBefore = laptopRequests.get();
+    byte[] chunked = "5\r\nhello\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     for (String dev : List.of("you", "me")) {
+      // Http.send adds the Content-Length: smuggling's classic CL.TE shape
+      Http.Response clte =
+          Http.send(
+              router.actualPort(),
+              "POST",
+              "/",
+              chunked,
+              "x-dev",
+              dev,
+              "Transfer-Encoding",
+              "chunked");
+      assertEquals(400, clte.status(), clte.head());
       Http.Response hidden =
           Http.get(router.actualPort(), "/", "x-dev", dev, "Connection", "x-forwarded-for");
       assertEquals(400, hidden.status(), hidden.head());
