@@ -105,9 +105,7 @@ public final class EnvoyResources {
       JsonArray r = new JsonArray();
       routes.forEach(e -> r.add(e.toJson()));
       JsonObject hcm =
-          new JsonObject()
-              .put("@type", HCM_TYPE)
-              .put("stat_prefix", name)
+          forwardingPolicy(new JsonObject().put("@type", HCM_TYPE).put("stat_prefix", name))
               .put(
                   "route_config",
                   new JsonObject()
@@ -146,6 +144,22 @@ public final class EnvoyResources {
                                               "envoy.filters.network.http_connection_manager")
                                           .put("typed_config", hcm)))));
     }
+  }
+
+  /**
+   * What the app is told about the client, as the built-in router tells it: Envoy appends the peer
+   * to x-forwarded-for and sets x-forwarded-proto from the connection (trusting no client's
+   * headers), keeps an incoming x-request-id, and refuses Content-Length with Transfer-Encoding.
+   * Envoy removes headers the Connection header names whatever the config; no field for that.
+   */
+  static JsonObject forwardingPolicy(JsonObject hcm) {
+    return hcm.put("use_remote_address", true)
+        .put("xff_num_trusted_hops", 0)
+        .put("skip_xff_append", false)
+        // use_remote_address makes Envoy replace the id of a request from outside (since Envoy
+        // 1.33 every address is outside unless internal_address_config says otherwise)
+        .put("preserve_external_request_id", true)
+        .put("http_protocol_options", new JsonObject().put("allow_chunked_length", false));
   }
 
   /** The cluster name of a tunnel target: stable while the target is. */

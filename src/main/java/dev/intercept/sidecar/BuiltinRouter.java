@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The built-in data plane: a reverse proxy (vertx-http-proxy) that sends each request to the first
  * matching intercept's tunnel, else to the app. The compiled table is swapped atomically on {@link
  * BusAddresses#ROUTES_UPDATED}; bodies stream both ways; upstream connections are pooled and kept
- * alive. Adds the headers Envoy adds.
+ * alive. Rewrites headers and refuses requests as Envoy's connection manager does ({@link
+ * EnvoyBehaviour}, {@link StrictRequestDecoder}).
  */
 public class BuiltinRouter extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuiltinRouter.class);
@@ -80,7 +82,14 @@ public class BuiltinRouter extends VerticleBase {
         .eventBus()
         .<JsonObject>localConsumer(
             BusAddresses.ROUTES_UPDATED, m -> compileThenSwap(RouteTable.fromJson(m.body())));
-    server = vertx.createHttpServer().requestHandler(proxy);
+    // no h2c: Vert.x would announce a connection only after decoding its first request, too late
+    // for the strict decoder (both upstreams are spoken to in HTTP/1.1 anyway)
+    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(c -> StrictRequestDecoder.install(c, options))
+            .requestHandler(proxy);
     return server.listen(config.get(ConfigKey.LISTEN_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
 

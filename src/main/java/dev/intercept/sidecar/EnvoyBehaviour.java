@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What Envoy's connection manager does that an app can see: adds x-forwarded-proto when absent, an
+ * What Envoy's connection manager does that an app can see: rewrites the forwarding headers ({@link
+ * EnvoyRequestHeaders}; a request Envoy would refuse gets a 400 and its connection closed), adds an
  * x-request-id unless one came in, the expected timeout; keeps the original Host; answers 504 after
  * the route timeout and 503 when the upstream cannot be reached. One addition: a bodiless
  * GET/HEAD/OPTIONS whose tunnel died under it (its replica or client gone) is sent to the app once,
@@ -48,10 +49,10 @@ final class EnvoyBehaviour implements ProxyInterceptor {
     if (authority != null) {
       pr.setAuthority(authority);
     }
-    MultiMap h = pr.headers();
-    if (!h.contains("x-forwarded-proto")) {
-      h.set("x-forwarded-proto", pr.proxiedRequest().isSSL() ? "https" : "http");
+    if (!EnvoyRequestHeaders.rewrite(pr)) {
+      return Future.succeededFuture(refused(pr));
     }
+    MultiMap h = pr.headers();
     if (!h.contains("x-request-id")) {
       h.set("x-request-id", UUID.randomUUID().toString());
     }
@@ -144,6 +145,16 @@ final class EnvoyBehaviour implements ProxyInterceptor {
       }
     }
     return false;
+  }
+
+  /** Envoy's answer to a request its codec refuses: 400, and the connection closed after it. */
+  private static ProxyResponse refused(ProxyRequest pr) {
+    HttpServerRequest in = pr.proxiedRequest();
+    in.response().endHandler(v -> in.connection().close());
+    ProxyResponse r = pr.release().response().setStatusCode(400);
+    r.headers().clear();
+    r.headers().set("connection", "close").set("content-length", "0");
+    return r.setBody(null);
   }
 
   /** Envoy's answers when the upstream fails before its response headers. */

@@ -1,6 +1,7 @@
 package dev.intercept.envoy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
@@ -13,6 +14,7 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -109,6 +111,24 @@ class EnvoyConfigWriterTest {
     deploy("");
     assertEquals(List.of(List.of("app->app"), List.of("app")), parsedNames());
     assertTrue(read("bootstrap.yaml").contains("intercept-sidecar-plain"));
+  }
+
+  @Test
+  void theConnectionManagerTellsTheAppWhatTheBuiltInRouterTellsIt() throws Exception {
+    deploy("myapp");
+    String lds = read("lds.yaml");
+    HttpConnectionManager hcm = EnvoyProtos.hcm(EnvoyProtos.listener(lds));
+    assertTrue(
+        hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
+        "the peer appended to x-forwarded-for, x-forwarded-proto from the connection");
+    assertEquals(0, hcm.getXffNumTrustedHops(), "no client's x-forwarded-* trusted");
+    assertFalse(hcm.getSkipXffAppend());
+    assertTrue(hcm.getPreserveExternalRequestId(), "an incoming x-request-id kept");
+    assertFalse(hcm.getHttpProtocolOptions().getAllowChunkedLength());
+    assertFalse(hcm.hasTypedHeaderValidationConfig(), "it would ignore allow_chunked_length");
+    // proto3 cannot tell an explicit false from an absent field: the file says it
+    assertTrue(lds.contains("allow_chunked_length: false"), lds);
+    assertTrue(lds.contains("skip_xff_append: false"), lds);
   }
 
   @Test

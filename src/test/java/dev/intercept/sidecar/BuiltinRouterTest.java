@@ -23,9 +23,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +44,7 @@ class BuiltinRouterTest {
   private HttpClient client;
   private OnContext calls;
   private final Set<Object> appConnections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger appRequests = new AtomicInteger();
   private final AtomicInteger laptopRequests = new AtomicInteger();
 
   static <T> T get(Future<T> f) throws Exception {
@@ -75,6 +78,15 @@ class BuiltinRouterTest {
                           + "\n"
                           + "rid="
                           + req.getHeader("x-request-id")
+                          + "\n"
+                          + "xff="
+                          + req.getHeader("x-forwarded-for")
+                          + "\n"
+                          + "xea="
+                          + req.getHeader("x-envoy-external-address")
+                          + "\n"
+                          + "secret="
+                          + req.getHeader("x-secret")
                           + "\n");
                   req.handler(resp::write);
                   req.endHandler(v -> resp.end());
@@ -85,7 +97,7 @@ class BuiltinRouterTest {
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    app = upstream("app", () -> {});
+    app = upstream("app", appRequests::incrementAndGet);
     laptop = upstream("laptop", laptopRequests::incrementAndGet);
     Config s =
         Config.of(
@@ -155,11 +167,88 @@ class BuiltinRouterTest {
     assertEquals("served-by=app", a.servedBy());
     assertTrue(a.body().contains("host=the-app\n"), a.body());
     assertTrue(a.body().contains("xfp=http\n"), a.body());
+    assertTrue(a.body().contains("xff=127.0.0.1\n"), a.body());
     assertTrue(a.body().matches("(?s).*rid=[0-9a-f-]{36}\n.*"), a.body());
-    Answer kept =
-        send(HttpMethod.GET, "/", null, "x-request-id", "abc", "x-forwarded-proto", "https");
-    assertTrue(
-        kept.body().contains("rid=abc\n") && kept.body().contains("xfp=https\n"), kept.body());
+    Answer kept = send(HttpMethod.GET, "/", null, "x-request-id", "abc");
+    assertTrue(kept.body().contains("rid=abc\n"), kept.body());
+  }
+
+  /** Diverts requests carrying {@code x-dev: me} to the laptop, once the table is in place. */
+  void divertXDev() {
+    routes(
+        new Route(
+            "dev",
+            List.of(Matcher.of("x-dev", "me")),
+            new HostPort("127.0.0.1", laptop.actualPort())));
+    TestWait.until(
+        () -> firstLine(() -> Http.get(router.actualPort(), "/", "x-dev", "me")).endsWith("laptop"),
+        5_000,
+        "the route to the laptop");
+  }
+
+  static String firstLine(Callable<Http.Response> c) {
+    try {
+      return c.call().firstLine();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void forwardingHeadersComeFromTheConnectionAndNominatedHeadersAreDropped() throws Exception {
+    divertXDev();
+    for (String upstream : List.of("app", "laptop")) {
+      Http.Response r =
+          Http.get(
+              router.actualPort(),
+              "/h",
+              "x-dev",
+              upstream.equals("laptop") ? "me" : "you",
+              "X-Forwarded-For",
+              "1.2.3.4",
+              "X-Forwarded-Proto",
+              "https",
+              "Connection",
+              "x-secret",
+              "X-Secret",
+              "v");
+      assertEquals("served-by=" + upstream, r.firstLine());
+      assertTrue(r.body().contains("xff=1.2.3.4, 127.0.0.1\n"), r.body());
+      assertTrue(r.body().contains("xfp=http\n"), "a client cannot claim TLS: " + r.body());
+      assertTrue(r.body().contains("xea=127.0.0.1\n"), r.body());
+      assertTrue(r.body().contains("secret=null\n"), "nominated by Connection: " + r.body());
+    }
+  }
+
+  @Test
+  void requestsEnvoyRefusesGetA400AndReachNoUpstream() throws Exception {
+    divertXDev();
+    int appBefore = appRequests.get();
+    int laptopBefore = laptopRequests.get();
+    byte[] chunked = "5\r\nhello\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    for (String dev : List.of("you", "me")) {
+      // Http.send adds the Content-Length: smuggling's classic CL.TE shape
+      Http.Response clte =
+          Http.send(
+              router.actualPort(),
+              "POST",
+              "/",
+              chunked,
+              "x-dev",
+              dev,
+              "Transfer-Encoding",
+              "chunked");
+      assertEquals(400, clte.status(), clte.head());
+      Http.Response hidden =
+          Http.get(router.actualPort(), "/", "x-dev", dev, "Connection", "x-forwarded-for");
+      assertEquals(400, hidden.status(), hidden.head());
+    }
+    assertEquals(appBefore, appRequests.get(), "the app saw nothing");
+    assertEquals(laptopBefore, laptopRequests.get(), "the laptop saw nothing");
+    Http.Response fine =
+        Http.send(router.actualPort(), "POST", "/", "hello".getBytes(StandardCharsets.US_ASCII));
+    assertEquals("served-by=app", fine.firstLine());
+    assertTrue(fine.body().endsWith("hello"), fine.body());
   }
 
   @Test
