@@ -12,6 +12,10 @@ echo "## Authentication: added latency per API call (issue 10)" | tee -a bench-o
 java -cp "$CP" dev.intercept.bench.AuthBench "${AUTH_CALLS:-500}" 2>>bench-out/activation-runs.txt \
   | grep -v '^intercept ' | tee -a bench-out/activation.md
 echo | tee -a bench-out/activation.md
+echo "## Policy: registration latency beside others' intercepts (issue 11)" | tee -a bench-out/activation.md
+java -cp "$CP" dev.intercept.bench.PolicyBench "${POLICY_CALLS:-200}" 2>>bench-out/activation-runs.txt \
+  | grep -v '^intercept ' | tee -a bench-out/activation.md
+echo | tee -a bench-out/activation.md
 echo "## Envoy config writes" | tee -a bench-out/activation.md
 echo "| what | p50 (ms) | p99 (ms) | max (ms) |" | tee -a bench-out/activation.md
 echo "| --- | --- | --- | --- |" | tee -a bench-out/activation.md
