@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
 import io.vertx.core.json.JsonArray;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What one may take, as real processes (--auth=token-file): another owner's overlap is refused with
  * a request both would take, a personal intercept takes only its developer's tagged requests, a
- * catch-all needs an admin, and the per-identity cap holds.
+ * catch-all needs an admin, the per-identity cap holds, and the sidecar process cleans forwarding
+ * headers as Envoy does.
  */
 class PolicyIT {
   private final Roles started = new Roles();
@@ -110,5 +112,35 @@ class PolicyIT {
         new JsonArray(
             Http.send(seed.api(), "GET", "/api/v1/intercepts", null, seed.auth("alice")).body());
     assertEquals(4, listed.size(), listed.encode());
+  }
+
+  @Test
+  void theSidecarRewritesForwardingHeadersDropsConnectionNominatedOnesAndRefusesClTe()
+      throws Exception {
+    RoleProcess alice = client("alice", "test", "-m", ":path", ".*ark3.*");
+    alice.awaitLine("^T: Intercept is running", 30_000);
+    TestWait.until(() -> served("/ark3").equals("container_on_laptop"), 5_000, "alice's route");
+    for (String path : List.of("/ark3", "/other")) {
+      Http.Response r =
+          Http.get(
+              seed.sidecar(),
+              path,
+              "X-Forwarded-For",
+              "203.0.113.7",
+              "X-Forwarded-Proto",
+              "https",
+              "Connection",
+              "x-secret",
+              "X-Secret",
+              "hop-only");
+      assertEquals(200, r.status(), r.body());
+      assertTrue(r.body().contains("X-Forwarded-For: 203.0.113.7, 127.0.0.1\n"), r.body());
+      assertTrue(r.body().contains("X-Forwarded-Proto: http\n"), r.body());
+      assertTrue(!r.body().contains("hop-only") && !r.body().contains("X-Secret"), r.body());
+    }
+    byte[] chunked = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    Http.Response smuggled =
+        Http.send(seed.sidecar(), "POST", "/ark3", chunked, "Transfer-Encoding", "chunked");
+    assertEquals(400, smuggled.status(), smuggled.head());
   }
 }
