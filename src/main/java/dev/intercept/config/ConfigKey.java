@@ -102,6 +102,10 @@ public record ConfigKey<T>(
       "policy-deadline-ms", ValueType.integer(100, 60_000), "2000", EnumSet.of(PROXY),
       "Time the overlap and catch-all analysis of one registration may take; past it the "
           + "intercept is treated as overlapping (409).");
+  public static final ConfigKey<Integer> POLICY_MAX_STATES = declare(
+      "policy-max-states", ValueType.integer(100, 1_000_000), "10000", EnumSet.of(PROXY),
+      "Most automaton states one step of the overlap and catch-all analysis may build (bounds "
+          + "its memory); past it the intercept is treated as overlapping (409).");
   public static final ConfigKey<Integer> FORGET_APPS_SECONDS = declare(
       "forget-apps-after-seconds", ValueType.integer(60, 86_400), "600", EnumSet.of(PROXY),
       "An app whose sidecars have not polled for this long is forgotten (intercepts of it are "

@@ -14,15 +14,15 @@ import java.util.Set;
  */
 record InterceptLanguage(Map<String, Automaton> byHeader, boolean exact, String inexactBecause) {
 
-  static InterceptLanguage of(List<Matcher> matchers, LanguageCache cache) {
+  static InterceptLanguage of(List<Matcher> matchers, LanguageCache cache, Bounded bounds) {
     Map<String, Automaton> byHeader = new LinkedHashMap<>();
     Set<String> why = new LinkedHashSet<>();
     for (Matcher m : matchers) {
-      RegexLanguage l = cache.get(m.regex());
+      RegexLanguage l = cache.get(m.regex(), bounds);
       if (!l.exact()) {
         why.add(l.inexactBecause());
       }
-      byHeader.merge(header(m), l.automaton(), Automaton::intersection);
+      byHeader.merge(header(m), l.automaton(), bounds::intersection);
     }
     return new InterceptLanguage(Map.copyOf(byHeader), why.isEmpty(), String.join(", ", why));
   }

@@ -24,13 +24,19 @@ import java.util.stream.Collectors;
 public final class InterceptPolicy {
   private final WorkerExecutor workers;
   private final long deadlineMs;
+  private final int maxStates;
   private final LanguageCache cache = new LanguageCache(4096);
 
-  public InterceptPolicy(Vertx vertx, long deadlineMs) {
+  /**
+   * {@code deadlineMs} for one registration's analysis, queueing included; {@code maxStates} for
+   * any automaton one step of it builds.
+   */
+  public InterceptPolicy(Vertx vertx, long deadlineMs, int maxStates) {
     this.workers =
         vertx.createSharedWorkerExecutor(
             "intercept-policy", 2, deadlineMs * 10, TimeUnit.MILLISECONDS);
     this.deadlineMs = deadlineMs;
+    this.maxStates = maxStates;
   }
 
   /** An intercept being registered. */
@@ -42,7 +48,7 @@ public final class InterceptPolicy {
    */
   public Future<Void> admit(Candidate candidate, List<Intercept> existing) {
     return workers
-        .executeBlocking(() -> decide(candidate, existing), false)
+        .executeBlocking(() -> decideWithin(candidate, existing), false)
         .timeout(deadlineMs, TimeUnit.MILLISECONDS)
         .recover(
             e ->
@@ -54,20 +60,39 @@ public final class InterceptPolicy {
                                 + candidate.name()
                                 + "' could not be checked against the other intercepts of app '"
                                 + candidate.app()
-                                + "' within "
+                                + "': its analysis takes longer than "
                                 + deadlineMs
                                 + " ms; treated as overlapping: simplify its matchers",
                             Map.of())))
         .mapEmpty();
   }
 
-  /** The decision itself, blocking (a worker thread). */
-  Void decide(Candidate c, List<Intercept> existing) {
+  /**
+   * The decision, on a worker thread, bounded: the worker stops at the deadline too (the future's
+   * timeout alone would leave it running) and never builds an automaton past the state cap.
+   */
+  private Void decideWithin(Candidate c, List<Intercept> existing) {
+    try {
+      return decide(c, existing, Bounded.within(maxStates, deadlineMs));
+    } catch (Bounded.TooComplex e) {
+      throw new ApiFailure.Overlap(
+          "intercept '"
+              + c.name()
+              + "' could not be checked against the other intercepts of app '"
+              + c.app()
+              + "': "
+              + e.getMessage()
+              + "; treated as overlapping: simplify its matchers",
+          Map.of());
+    }
+  }
+
+  private Void decide(Candidate c, List<Intercept> existing, Bounded bounds) {
     if (PersonalId.in(c.matchers())) {
       return null;
     }
-    InterceptLanguage mine = InterceptLanguage.of(c.matchers(), cache);
-    if (!c.owner().admin() && Values.everything(mine.byHeader())) {
+    InterceptLanguage mine = InterceptLanguage.of(c.matchers(), cache, bounds);
+    if (!c.owner().admin() && Values.everything(mine.byHeader(), bounds)) {
       throw new ApiFailure.Forbidden(
           "intercept '"
               + c.name()
@@ -84,8 +109,9 @@ public final class InterceptPolicy {
       if (other.owner().equals(c.owner().user()) || PersonalId.in(other.matchers())) {
         continue;
       }
-      InterceptLanguage theirs = InterceptLanguage.of(other.matchers(), cache);
-      Optional<Overlaps.Overlap> o = Overlaps.between(c.matchers(), mine, other.matchers(), theirs);
+      InterceptLanguage theirs = InterceptLanguage.of(other.matchers(), cache, bounds);
+      Optional<Overlaps.Overlap> o =
+          Overlaps.between(c.matchers(), mine, other.matchers(), theirs, bounds);
       if (o.isPresent()) {
         throw overlap(c, other, o.get(), mine, theirs);
       }

@@ -11,6 +11,8 @@ import java.util.Map;
 final class LanguageCache {
   private final Map<String, RegexLanguage> entries;
 
+  // a regex too complex to build (Bounded.TooComplex) is not kept: it fails again, as cheaply
+
   LanguageCache(int capacity) {
     this.entries =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -21,7 +23,7 @@ final class LanguageCache {
         };
   }
 
-  RegexLanguage get(String regex) {
+  RegexLanguage get(String regex, Bounded bounds) {
     synchronized (entries) {
       RegexLanguage l = entries.get(regex);
       if (l != null) {
@@ -29,7 +31,7 @@ final class LanguageCache {
       }
     }
     // built outside the lock: two threads may build the same one, the second simply wins
-    RegexLanguage built = RegexLanguage.of(regex);
+    RegexLanguage built = RegexLanguage.of(regex, bounds);
     synchronized (entries) {
       entries.put(regex, built);
     }

@@ -24,21 +24,25 @@ final class Overlaps {
   record Overlap(Map<String, String> witness, boolean certain) {}
 
   static Optional<Overlap> between(
-      List<Matcher> aMatchers, InterceptLanguage a, List<Matcher> bMatchers, InterceptLanguage b) {
+      List<Matcher> aMatchers,
+      InterceptLanguage a,
+      List<Matcher> bMatchers,
+      InterceptLanguage b,
+      Bounded bounds) {
     Map<String, Automaton> both = new LinkedHashMap<>();
     Set<String> headers = new LinkedHashSet<>(a.byHeader().keySet());
     headers.addAll(b.byHeader().keySet());
     for (String h : headers) {
       Automaton la = a.byHeader().get(h);
       Automaton lb = b.byHeader().get(h);
-      Automaton l = la == null ? lb : lb == null ? la : la.intersection(lb);
+      Automaton l = la == null ? lb : lb == null ? la : bounds.intersection(la, lb);
       if (l.isEmpty()) {
         return Optional.empty();
       }
       both.put(h, l);
     }
     Map<String, String> witness = new LinkedHashMap<>();
-    both.forEach((h, l) -> witness.put(h, Values.example(h, l)));
+    both.forEach((h, l) -> witness.put(h, Values.example(h, l, bounds)));
     boolean certain = matchesAll(aMatchers, witness) && matchesAll(bMatchers, witness);
     return Optional.of(new Overlap(witness, certain));
   }

@@ -20,10 +20,15 @@ import java.util.Set;
 record RegexLanguage(Automaton automaton, boolean exact, String inexactBecause) {
   private static final int MAX_RUNE = 0x10FFFF;
 
-  static RegexLanguage of(String regex) {
+  /**
+   * Built within {@code bounds} (throws {@link Bounded.TooComplex} past them): deterministic,
+   * minimal, and never a dk.brics "singleton", so sharing it between threads mutates nothing.
+   */
+  static RegexLanguage of(String regex, Bounded bounds) {
     Translation t = new Translation();
-    Automaton a = t.full(Re2Tree.parse(regex));
+    Automaton a = bounds.determinize(t.full(Re2Tree.parse(regex)));
     a.minimize();
+    a.expandSingleton();
     return new RegexLanguage(a, t.why.isEmpty(), String.join(", ", t.why));
   }
 

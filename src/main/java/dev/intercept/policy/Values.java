@@ -2,6 +2,7 @@ package dev.intercept.policy;
 
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +21,14 @@ final class Values {
           ":scheme", "https?",
           ":authority", "[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
+  private static final Map<String, Automaton> LANGUAGES = new HashMap<>();
+
+  static {
+    POSSIBLE.forEach(
+        (h, regex) ->
+            LANGUAGES.put(h, RegexLanguage.of(regex, Bounded.within(1000, 60_000)).automaton()));
+  }
+
   private static final Automaton PRINTABLE =
       BasicAutomata.makeCharRange('!', '~')
           .concatenate(BasicAutomata.makeCharRange(' ', '~').repeat());
@@ -28,17 +37,18 @@ final class Values {
 
   /** Every value the header carries in a real request, or null if a request may omit it. */
   static Automaton possible(String header) {
-    String regex = POSSIBLE.get(header);
-    return regex == null ? null : RegexLanguage.of(regex).automaton();
+    return LANGUAGES.get(header);
   }
 
   /** A value of {@code l}: realistic and printable when there is one, else the shortest. */
-  static String example(String header, Automaton l) {
+  static String example(String header, Automaton l, Bounded bounds) {
     Automaton p = possible(header);
     for (Automaton preferred :
         p == null
-            ? new Automaton[] {l.intersection(PRINTABLE)}
-            : new Automaton[] {l.intersection(p).intersection(PRINTABLE), l.intersection(p)}) {
+            ? new Automaton[] {bounds.intersection(l, PRINTABLE)}
+            : new Automaton[] {
+              bounds.intersection(bounds.intersection(l, p), PRINTABLE), bounds.intersection(l, p)
+            }) {
       if (!preferred.isEmpty()) {
         return preferred.getShortestExample(true);
       }
@@ -50,10 +60,10 @@ final class Values {
    * True when an intercept with these languages takes every request: each header it matches is
    * always present and each language covers every value the header can carry.
    */
-  static boolean everything(Map<String, Automaton> byHeader) {
+  static boolean everything(Map<String, Automaton> byHeader, Bounded bounds) {
     for (var e : byHeader.entrySet()) {
       Automaton p = possible(e.getKey());
-      if (p == null || !p.minus(e.getValue()).isEmpty()) {
+      if (p == null || !bounds.minus(p, e.getValue()).isEmpty()) {
         return false;
       }
     }

@@ -11,6 +11,7 @@ import static dev.intercept.config.ConfigKey.LEASE_SECONDS;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
 import static dev.intercept.config.ConfigKey.MAX_INTERCEPTS;
 import static dev.intercept.config.ConfigKey.POLICY_DEADLINE_MS;
+import static dev.intercept.config.ConfigKey.POLICY_MAX_STATES;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_HOST;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_PORT;
 import static dev.intercept.config.ConfigKey.SSH_PORT;
@@ -126,7 +127,8 @@ public final class ProxyRole {
             config.get(LEASE_SECONDS) * 1000L,
             System::currentTimeMillis,
             cluster.replicaId(),
-            new InterceptPolicy(vertx, config.get(POLICY_DEADLINE_MS)),
+            new InterceptPolicy(
+                vertx, config.get(POLICY_DEADLINE_MS), config.get(POLICY_MAX_STATES)),
             config.get(MAX_INTERCEPTS));
     Context context = vertx.getOrCreateContext();
     TunnelServer ssh =

@@ -28,7 +28,7 @@ class InterceptPolicyTest {
   static final Identity ADMIN = new Identity("root", "u3", Set.of(Identity.ADMINS));
 
   private final Vertx vertx = Vertx.vertx();
-  private final InterceptPolicy policy = new InterceptPolicy(vertx, 5_000);
+  private final InterceptPolicy policy = new InterceptPolicy(vertx, 5_000, 10_000);
 
   @AfterEach
   void close() throws Exception {
@@ -126,18 +126,36 @@ class InterceptPolicyTest {
     List<Matcher> personal = m(PersonalId.HEADER, PersonalId.fresh());
     admitted(BOB, personal, owned("alice", "a", m(":path", ".*ark3.*")));
     admitted(BOB, m(":path", ".*ark3.*"), owned("alice", "p", personal));
-    InterceptPolicy hurried = new InterceptPolicy(vertx, 100);
     // "the 15th character from the end is an a": a deterministic automaton of 2^15 states
     Intercept hard = owned("alice", "hard", m(":path", "/(a|b)*a(a|b){14}"));
+    List<Matcher> other = m(":path", "/(a|b)*b(a|b){14}");
+    assertTrue(refusal(policy, other, hard).contains("its automaton passes 10000 states"));
+    InterceptPolicy hurried = new InterceptPolicy(vertx, 100, 1_000_000);
+    try {
+      assertTrue(refusal(hurried, other, hard).contains("takes longer than 100 ms"));
+    } finally {
+      hurried.close();
+    }
+  }
+
+  @Test
+  void aShortRegexWhoseAutomatonExplodesIsRefusedWithoutExhaustingTheHeap() {
+    // RE2 program size 36; its deterministic automaton has 2^31 states (tens of GB unbounded)
+    String why = refusal(policy, m(":path", "/[ab]*a[ab]{30}"));
+    assertTrue(why.contains("treated as overlapping") && why.contains("10000 states"), why);
+    admitted(BOB, m(":path", "/[ab]*a[ab]{8}"));
+  }
+
+  String refusal(InterceptPolicy p, List<Matcher> mine, Intercept... existing) {
     ExecutionException e =
         assertThrows(
             ExecutionException.class,
             () ->
                 ProxyFixture.await(
-                    hurried.admit(
-                        new InterceptPolicy.Candidate(
-                            "myapp", "new", m(":path", "/(a|b)*b(a|b){14}"), BOB),
-                        List.of(hard))));
-    assertTrue(e.getCause().getMessage().contains("within 100 ms"), e.getCause().getMessage());
+                    p.admit(
+                        new InterceptPolicy.Candidate("myapp", "new", mine, BOB),
+                        List.of(existing))));
+    assertTrue(e.getCause() instanceof ApiFailure.Overlap, e.getCause().toString());
+    return e.getCause().getMessage();
   }
 }
