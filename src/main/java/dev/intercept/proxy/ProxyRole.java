@@ -20,6 +20,7 @@ import dev.intercept.protocol.BusEvents.InterceptRemoved;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.proxy.access.AccessControl;
 import dev.intercept.tunnel.Keepalive;
+import dev.intercept.tunnel.SessionLimits;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -131,7 +132,8 @@ public final class ProxyRole {
                 config.get(SSH_PORT),
                 config.get(FORWARD_BIND_HOST),
                 config.get(HOST_KEY_FILE),
-                Keepalive.from(config)));
+                Keepalive.from(config),
+                SessionLimits.from(config)));
     cluster.onReplicaGone(gone -> context.runOnContext(v -> markTunnelsDown(registry, gone)));
     return vertx
         .executeBlocking(
