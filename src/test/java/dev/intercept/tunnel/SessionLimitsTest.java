@@ -176,6 +176,17 @@ class SessionLimitsTest {
     assertTrue(t.isUp() && tunnelUp("a"));
     assertEquals(List.of("up"), events);
     assertEquals("Request served by container_on_laptop", servedBy(port));
+
+    // --fail-open-local withdraws the forward: the proxy closes the session, quietly, and the
+    // client opens a new one only when the forward is wanted again
+    t.forwarding(false);
+    TestWait.until(() -> !tunnelUp("a"), 5_000, "the route to drop");
+    TestWait.until(() -> !t.isUp(), 5_000, "the proxy to close the forwardless session");
+    assertFalse(tunnelUp("a"), "not forwarded again behind the user's back");
+    assertEquals(List.of("up"), events, "no 'down': nothing the user wanted was lost");
+    t.forwarding(true);
+    TestWait.until(() -> t.isUp() && tunnelUp("a"), 10_000, "the forward to be back");
+    assertEquals("Request served by container_on_laptop", servedBy(port));
   }
 
   JsonObject register(String name, KeyPair keys) throws Exception {
