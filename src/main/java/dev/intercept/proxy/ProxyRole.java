@@ -24,6 +24,7 @@ import dev.intercept.tunnel.SessionLimits;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -94,11 +95,14 @@ public final class ProxyRole {
       return Future.failedFuture(e);
     }
     long t0 = System.nanoTime();
+    // the launcher's policy for exceptions in handlers (fatal errors end the process) carries over
+    Handler<Throwable> onError = vertx.exceptionHandler();
     return vertx
         .close()
         .compose(v -> ProxyCluster.start(membership, new VertxOptions()))
         .compose(
             cluster -> {
+              cluster.vertx().exceptionHandler(onError);
               LOG.info(
                   "joined the cluster as replica {} in {} ms: {} member(s)",
                   cluster.replicaId(),
