@@ -12,6 +12,7 @@ import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ final class SessionReaper implements SessionListener, AutoCloseable {
     this.limits = limits;
     this.who = who;
     this.holdsForward = holdsForward;
+    // the grace is ours alone: SSHD's default (2 min) would cut a longer one short
+    CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ZERO);
   }
 
   void start() {
