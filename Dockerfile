@@ -4,4 +4,5 @@
 FROM eclipse-temurin:17-jre
 COPY target/intercept.jar /opt/intercept/intercept.jar
 EXPOSE 8081 8022 9900 9000-9015
-ENTRYPOINT ["java", "-jar", "/opt/intercept/intercept.jar"]
+# out of memory, the JVM exits (code 3) and Kubernetes restarts the container (docs/resilience.md)
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/intercept/intercept.jar"]

@@ -1,5 +1,6 @@
 package dev.intercept.api;
 
+import dev.intercept.retry.Periodic;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public final class TokenFileCredentials implements Credentials {
             file,
             Files.readString(file, StandardCharsets.UTF_8).strip(),
             Files.getLastModifiedTime(file).toMillis());
-    vertx.setPeriodic(CHECK_MS, id -> c.reloadIfChanged(false));
+    vertx.setPeriodic(
+        CHECK_MS, Periodic.onTimer("token file check", () -> c.reloadIfChanged(false)));
     return c;
   }
 

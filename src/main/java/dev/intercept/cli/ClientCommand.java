@@ -61,7 +61,8 @@ final class ClientCommand implements Callable<Integer> {
     }
 
     static Vertx newVertx(int eventLoops) {
-      return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(4));
+      return FatalErrors.guard(
+          Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(4)));
     }
 
     static void closeQuietly(Vertx vertx) {

@@ -25,10 +25,12 @@ final class RoleLauncher {
 
   private RoleLauncher() {}
 
+  /** The role's Vert.x; a fatal error in one of its handlers ends the process. */
   static Vertx newVertx() {
-    return Vertx.vertx(
-        new VertxOptions()
-            .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    return FatalErrors.guard(
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))));
   }
 
   static Config loadConfig(Vertx vertx, Role role, Path file, Map<ConfigKey<?>, ?> flags) {

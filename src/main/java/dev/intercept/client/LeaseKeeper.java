@@ -6,6 +6,7 @@ import dev.intercept.protocol.BusEvents.Lease;
 import dev.intercept.protocol.BusEvents.LeaseState;
 import dev.intercept.protocol.Registration;
 import dev.intercept.retry.Backoff;
+import dev.intercept.retry.Periodic;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
 
@@ -44,7 +45,8 @@ final class LeaseKeeper {
 
   void start() {
     lastTick = System.currentTimeMillis();
-    timer = vertx.setPeriodic(o.renewSeconds() * 1000L, id -> tick());
+    timer =
+        vertx.setPeriodic(o.renewSeconds() * 1000L, Periodic.onTimer("lease renewal", this::tick));
   }
 
   void stop() {

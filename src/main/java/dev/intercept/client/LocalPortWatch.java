@@ -1,5 +1,6 @@
 package dev.intercept.client;
 
+import dev.intercept.retry.Periodic;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -30,7 +31,7 @@ final class LocalPortWatch {
 
   void start() {
     probe();
-    timer = vertx.setPeriodic(PERIOD_MS, t -> probe());
+    timer = vertx.setPeriodic(PERIOD_MS, Periodic.onTimer("local port probe", this::probe));
   }
 
   private void probe() {

@@ -85,6 +85,18 @@ public record ConfigKey<T>(
       "ssh-keepalive-max-missed", ValueType.integer(1, 100), "3", EnumSet.of(PROXY, CLIENT),
       "Unanswered keepalives after which a tunnel's peer is taken for dead and the session "
           + "closed (the client then reconnects).");
+  public static final ConfigKey<Integer> SSH_MAX_UNAUTHENTICATED = declare(
+      "ssh-max-unauthenticated", ValueType.integer(1, 100_000), "32", EnumSet.of(PROXY),
+      "Most SSH connections not yet authenticated at once (OpenSSH's MaxStartups); beyond it a "
+          + "new connection is closed at once.");
+  public static final ConfigKey<Integer> SSH_LOGIN_GRACE_SECONDS = declare(
+      "ssh-login-grace-seconds", ValueType.integer(1, 3600), "10", EnumSet.of(PROXY),
+      "An SSH connection not authenticated this long after it was accepted is closed (OpenSSH's "
+          + "LoginGraceTime).");
+  public static final ConfigKey<Integer> SSH_IDLE_SECONDS = declare(
+      "ssh-idle-seconds", ValueType.integer(1, 86_400), "30", EnumSet.of(PROXY),
+      "An authenticated SSH session that has held no forward for this long is closed (one that "
+          + "holds a forward stays while it answers keepalives).");
   public static final ConfigKey<Integer> LEASE_SECONDS = declare(
       "lease-seconds", ValueType.integer(1, 3600), "10", EnumSet.of(PROXY),
       "Lease TTL: an intercept whose client has not renewed for this long is removed.");

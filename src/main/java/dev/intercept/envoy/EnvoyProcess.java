@@ -74,6 +74,15 @@ public final class EnvoyProcess implements AutoCloseable {
         why = "cannot start Envoy " + binary + ": " + e.getMessage();
       } catch (InterruptedException e) {
         return;
+      } catch (RuntimeException e) {
+        // a bug here must not leave Envoy unsupervised: say so, and restart it as after a crash
+        // (stopping this one first: two would fight over the listener port)
+        LOG.error("Envoy supervisor failed", e);
+        Process p = process;
+        if (p != null) {
+          p.destroyForcibly();
+        }
+        why = "Envoy supervisor failed: " + e;
       }
       if (System.currentTimeMillis() - started > HEALTHY_AFTER_MS) {
         restarts.reset();

@@ -1,10 +1,12 @@
 package dev.intercept.proxy;
 
 import dev.intercept.protocol.Intercept;
+import dev.intercept.retry.Periodic;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,23 +28,24 @@ class LeaseReaper extends VerticleBase {
   @Override
   public Future<?> start() {
     long period = Math.max(100, Math.min(1_000, registry.leaseMillis() / 4));
-    vertx.setPeriodic(period, t -> reap());
+    vertx.setPeriodic(period, Periodic.onTimer("lease reaper", this::reap));
     vertx.setPeriodic(
         Math.min(60_000, forgetAppsMillis),
-        t ->
-            registry
-                .forgetQuietApps(forgetAppsMillis)
-                .onSuccess(
-                    apps -> {
-                      if (!apps.isEmpty()) {
-                        LOG.info(
-                            "no sidecar polled for {} s: forgot apps {}",
-                            forgetAppsMillis / 1000,
-                            apps);
-                      }
-                    })
-                .onFailure(e -> LOG.warn("forgetting quiet apps failed: {}", e.toString())));
+        Periodic.onTimer("app forgetter", this::forgetQuietApps));
     return Future.succeededFuture();
+  }
+
+  private void forgetQuietApps() {
+    registry
+        .forgetQuietApps(forgetAppsMillis)
+        .onSuccess(
+            apps -> {
+              if (!apps.isEmpty()) {
+                LOG.info(
+                    "no sidecar polled for {} s: forgot apps {}", forgetAppsMillis / 1000, apps);
+              }
+            })
+        .onFailure(e -> LOG.warn("forgetting quiet apps failed: {}", e.toString()));
   }
 
   private void reap() {
@@ -51,23 +54,32 @@ class LeaseReaper extends VerticleBase {
     }
     running = true;
     // one replica per tick does the work: whoever holds the reaper lock; the others skip
-    vertx
-        .sharedData()
-        .getLockWithTimeout("lease.reaper", 10)
+    attempt(() -> vertx.sharedData().getLockWithTimeout("lease.reaper", 10))
         .onComplete(
             lock -> {
               if (lock.failed()) {
                 running = false;
                 return;
               }
-              registry
-                  .reapExpired()
+              attempt(registry::reapExpired)
                   .onComplete(
                       ar -> {
                         lock.result().release();
                         reported(ar);
                       });
             });
+  }
+
+  /**
+   * An exception thrown instead of a failed future becomes one: else {@code running} would stay set
+   * (and the lock held) and no lease would ever lapse again.
+   */
+  private static <T> Future<T> attempt(Supplier<Future<T>> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void reported(AsyncResult<List<Intercept>> ar) {

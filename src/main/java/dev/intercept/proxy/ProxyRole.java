@@ -25,9 +25,11 @@ import dev.intercept.protocol.BusEvents.InterceptRemoved;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.proxy.access.AccessControl;
 import dev.intercept.tunnel.Keepalive;
+import dev.intercept.tunnel.SessionLimits;
 import dev.intercept.tunnel.TunnelServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -98,11 +100,14 @@ public final class ProxyRole {
       return Future.failedFuture(e);
     }
     long t0 = System.nanoTime();
+    // the launcher's policy for exceptions in handlers (fatal errors end the process) carries over
+    Handler<Throwable> onError = vertx.exceptionHandler();
     return vertx
         .close()
         .compose(v -> ProxyCluster.start(membership, new VertxOptions()))
         .compose(
             cluster -> {
+              cluster.vertx().exceptionHandler(onError);
               LOG.info(
                   "joined the cluster as replica {} in {} ms: {} member(s)",
                   cluster.replicaId(),
@@ -139,7 +144,8 @@ public final class ProxyRole {
                 config.get(SSH_PORT),
                 config.get(FORWARD_BIND_HOST),
                 config.get(HOST_KEY_FILE),
-                Keepalive.from(config)));
+                Keepalive.from(config),
+                SessionLimits.from(config)));
     cluster.onReplicaGone(gone -> context.runOnContext(v -> markTunnelsDown(registry, gone)));
     return vertx
         .executeBlocking(

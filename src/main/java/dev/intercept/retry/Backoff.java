@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one retry policy of the program: exponential backoff with full jitter and a cap, from
@@ -16,6 +18,7 @@ import java.util.function.Supplier;
  * one loop, one thread or one Vert.x context.
  */
 public final class Backoff {
+  private static final Logger LOG = LoggerFactory.getLogger(Backoff.class);
   private final RetryPolicy policy;
   private int failures;
 
@@ -65,8 +68,14 @@ public final class Backoff {
       BooleanSupplier stopped,
       Consumer<Throwable> onFailure,
       Promise<T> result) {
-    attempt
-        .get()
+    Future<T> tried;
+    try {
+      tried = attempt.get();
+    } catch (RuntimeException e) {
+      // thrown instead of failed: the same failure, else the loop would end here for good
+      tried = Future.failedFuture(e);
+    }
+    tried
         .onSuccess(
             v -> {
               reset();
@@ -74,7 +83,11 @@ public final class Backoff {
             })
         .onFailure(
             e -> {
-              onFailure.accept(e);
+              try {
+                onFailure.accept(e);
+              } catch (RuntimeException listenerFailure) {
+                LOG.warn("retry: failure listener threw: {}", listenerFailure.toString());
+              }
               if (stopped.getAsBoolean()) {
                 result.tryFail(e);
               } else {

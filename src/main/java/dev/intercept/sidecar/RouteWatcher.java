@@ -57,10 +57,24 @@ public class RouteWatcher extends VerticleBase {
     if (stopped) {
       return;
     }
-    api.routes(config.get(ConfigKey.APP_NAME), version, config.get(ConfigKey.POLL_WAIT_SECONDS))
-        .onSuccess(this::received)
-        .onFailure(
-            e -> {
+    Future<RouteTable> answer;
+    try {
+      answer =
+          api.routes(
+              config.get(ConfigKey.APP_NAME), version, config.get(ConfigKey.POLL_WAIT_SECONDS));
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    // whatever fails, thrown or not, the next poll comes: a watcher that stops is a stale sidecar
+    answer
+        .map(this::received)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                poll();
+                return;
+              }
+              Throwable e = ar.cause();
               if (backoff.failures() == 0) {
                 LOG.warn("route watcher: {} (retrying with backoff)", e.getMessage());
               }
@@ -68,7 +82,7 @@ public class RouteWatcher extends VerticleBase {
             });
   }
 
-  private void received(RouteTable table) {
+  private Void received(RouteTable table) {
     if (!connected) {
       connected = true;
       System.out.println(
@@ -87,6 +101,6 @@ public class RouteWatcher extends VerticleBase {
       version = table.version();
       vertx.eventBus().publish(BusAddresses.ROUTES_UPDATED, table.toJson());
     }
-    poll();
+    return null;
   }
 }

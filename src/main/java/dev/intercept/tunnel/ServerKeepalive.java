@@ -1,9 +1,7 @@
 package dev.intercept.tunnel;
 
+import dev.intercept.retry.Periodic;
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
@@ -26,13 +24,7 @@ final class ServerKeepalive implements AutoCloseable {
 
   private final SshServer sshd;
   private final Keepalive keepalive;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "ssh-keepalive");
-            t.setDaemon(true);
-            return t;
-          });
+  private Periodic sweeper;
 
   ServerKeepalive(SshServer sshd, Keepalive keepalive) {
     this.sshd = sshd;
@@ -40,14 +32,18 @@ final class ServerKeepalive implements AutoCloseable {
   }
 
   void start() {
-    long ms = keepalive.interval().toMillis();
-    timer.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    sweeper = Periodic.start("ssh-keepalive", keepalive.interval(), this::tick);
   }
 
   private void tick() {
     for (AbstractSession session : sshd.getActiveSessions()) {
-      if (session.isAuthenticated() && session.getKexState() == KexState.DONE) {
-        ping(session);
+      try {
+        if (session.isAuthenticated() && session.getKexState() == KexState.DONE) {
+          ping(session);
+        }
+      } catch (RuntimeException e) {
+        // one session in a state we did not foresee must not leave the others unwatched
+        LOG.warn("keepalive check of {} failed: {}", session.getUsername(), e.toString(), e);
       }
     }
   }
@@ -78,6 +74,8 @@ final class ServerKeepalive implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    if (sweeper != null) {
+      sweeper.close();
+    }
   }
 }

@@ -11,8 +11,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -26,9 +24,6 @@ import org.slf4j.LoggerFactory;
 public class TunnelClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TunnelClient.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
-
-  /** Bound on waiting for the proxy to confirm it unbound the port before the session closes. */
-  private static final Duration CANCEL_CONFIRM = Duration.ofSeconds(2);
 
   /** Where and as whom to connect, and what to forward. */
   public record Spec(
@@ -62,6 +57,10 @@ public class TunnelClient implements AutoCloseable {
   private volatile ClientSession session;
   private volatile Supplier<SshdSocketAddress> localTarget;
   private volatile boolean forwarding = true;
+
+  /** Notified when the forward is wanted again (or the tunnel closes). */
+  private final Object wanted = new Object();
+
   private volatile boolean closed;
   private Thread reconnector;
 
@@ -136,10 +135,14 @@ public class TunnelClient implements AutoCloseable {
 
   /**
    * Withdraws (false) or restores (true) the forward on the live session: withdrawn, the proxy
-   * unbinds the port and the sidecars send matched requests to the pods.
+   * unbinds the port and the sidecars send matched requests to the pods. A session the proxy closes
+   * meanwhile (it keeps none without a forward) is reopened when the forward is restored.
    */
   public void forwarding(boolean on) {
-    forwarding = on;
+    synchronized (wanted) {
+      forwarding = on;
+      wanted.notifyAll();
+    }
     ClientSession s = session;
     if (s == null) {
       return;
@@ -196,30 +199,58 @@ public class TunnelClient implements AutoCloseable {
     Backoff reconnects = Backoff.network();
     Throwable lastFailure = null;
     while (!closed) {
-      ClientSession s = session;
-      if (s != null) {
-        s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
+      try {
+        if (awaitSessionEnd()) {
+          reconnects.reset();
+        }
+        awaitForwardWanted();
+        Thread.sleep(reconnects.next(lastFailure));
         if (closed) {
           return;
         }
-        session = null;
-        listener.down("SSH session to " + spec.host() + ":" + spec.sshPort() + " closed");
-        reconnects.reset();
-      }
-      try {
-        Thread.sleep(reconnects.next(lastFailure));
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (closed) {
-        return;
-      }
-      try {
         reconnect(lastFailure);
         lastFailure = null;
+      } catch (InterruptedException e) {
+        return;
       } catch (Exception e) {
+        // a failed attempt, or a listener that threw: either way the next attempt must come
         LOG.debug("tunnel reconnect failed: {}", TunnelSshClient.describe(e));
         lastFailure = e;
+      }
+    }
+  }
+
+  /** Waits until the session (if any) closes and reports it; true if there was one. */
+  private boolean awaitSessionEnd() {
+    ClientSession s = session;
+    if (s == null) {
+      return false;
+    }
+    try {
+      s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.CLOSED), 0L);
+    } finally {
+      if (!closed) {
+        session = null;
+        s.close(true);
+      }
+    }
+    if (closed) {
+      return true;
+    }
+    if (forwarding) {
+      listener.down("SSH session to " + spec.host() + ":" + spec.sshPort() + " closed");
+    } else {
+      // the proxy closes a session that holds no forward (ssh-idle-seconds): nothing was lost
+      LOG.info("SSH session closed while the forward is withdrawn; reopened when wanted again");
+    }
+    return true;
+  }
+
+  /** While the forward is withdrawn no session is needed: a new one opens when it is wanted. */
+  private void awaitForwardWanted() throws InterruptedException {
+    synchronized (wanted) {
+      while (!forwarding && !closed) {
+        wanted.wait();
       }
     }
   }
@@ -241,26 +272,6 @@ public class TunnelClient implements AutoCloseable {
         : TunnelKeys.parse(spec.hostKey());
   }
 
-  /**
-   * Cancels the forward first, so the proxy unbinds the port (new connections are refused and the
-   * sidecar sends them to the pods) before the session goes: a connection accepted while the
-   * session closes would wait for a channel that never opens. Cancel wants no reply, but replies to
-   * global requests come in order, so the answer to a keepalive sent after it proves it was
-   * processed.
-   */
-  private void drainAndClose(ClientSession s) {
-    try {
-      s.stopRemotePortForwarding(new SshdSocketAddress("localhost", spec.remotePort()));
-      Buffer b = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
-      b.putString("keepalive@openssh.com");
-      b.putBoolean(true);
-      s.request("keepalive@openssh.com", b, CANCEL_CONFIRM);
-      s.close(false).await(Duration.ofSeconds(2));
-    } catch (IOException | RuntimeException e) {
-      s.close(true);
-    }
-  }
-
   /** True while a session holds the forward. */
   public boolean isUp() {
     ClientSession s = session;
@@ -275,7 +286,7 @@ public class TunnelClient implements AutoCloseable {
     }
     ClientSession s = session;
     if (s != null) {
-      drainAndClose(s);
+      TunnelSshClient.drainAndClose(s, spec.remotePort());
     }
     try {
       client.stop();

@@ -49,20 +49,23 @@ public class TunnelServer implements AutoCloseable {
   private final String forwardBindHost;
   private final SshServer sshd;
   private final ServerKeepalive keepalive;
+  private final SessionReaper reaper;
   private volatile KeyPair hostKeys;
 
   /** Intercept key -> the session holding its forward on this replica. */
   private final Map<String, ServerSession> holders = new ConcurrentHashMap<>();
 
   /**
-   * Where the server listens and binds forwards, its host key file ("" = in memory), keepalives.
+   * Where the server listens and binds forwards, its host key file ("" = in memory), keepalives,
+   * limits on sessions that carry no tunnel.
    */
   public record Settings(
       String listenHost,
       int port,
       String forwardBindHost,
       String hostKeyFile,
-      Keepalive keepalive) {}
+      Keepalive keepalive,
+      SessionLimits limits) {}
 
   public TunnelServer(TunnelDirectory directory, Settings settings) {
     this.directory = directory;
@@ -94,6 +97,8 @@ public class TunnelServer implements AutoCloseable {
           }
         });
     keepalive = new ServerKeepalive(sshd, settings.keepalive());
+    reaper = new SessionReaper(sshd, settings.limits(), TunnelServer::who, this::holdsForward);
+    sshd.addSessionListener(reaper);
   }
 
   /** Loads (or creates) the host key and listens; blocking. */
@@ -106,6 +111,7 @@ public class TunnelServer implements AutoCloseable {
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
     sshd.start();
     keepalive.start();
+    reaper.start();
   }
 
   public int port() {
@@ -151,6 +157,11 @@ public class TunnelServer implements AutoCloseable {
     }
   }
 
+  private boolean holdsForward(Session session) {
+    Intercept i = session.getAttribute(INTERCEPT);
+    return i != null && holders.get(i.key()) == session;
+  }
+
   private void released(ServerSession session) {
     Intercept i = session.getAttribute(INTERCEPT);
     if (i != null && holders.remove(i.key(), session)) {
@@ -187,6 +198,7 @@ public class TunnelServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     keepalive.close();
+    reaper.close();
     sshd.stop(true);
   }
 

@@ -1,11 +1,15 @@
 package dev.intercept.tunnel;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.ForwardingFilter;
@@ -14,6 +18,9 @@ import org.apache.sshd.server.forward.ForwardingFilter;
 public final class TunnelSshClient {
   /** Longer than the proxy's own wait on its (possibly re-balancing) cluster before it answers. */
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Bound on waiting for the proxy to confirm it unbound the port before the session closes. */
+  private static final Duration CANCEL_CONFIRM = Duration.ofSeconds(2);
 
   private TunnelSshClient() {}
 
@@ -65,6 +72,26 @@ public final class TunnelSshClient {
       }
     }
     return false;
+  }
+
+  /**
+   * Cancels the forward first, so the proxy unbinds the port (new connections are refused and the
+   * sidecar sends them to the pods) before the session goes: a connection accepted while the
+   * session closes would wait for a channel that never opens. Cancel wants no reply, but replies to
+   * global requests come in order, so the answer to a keepalive sent after it proves it was
+   * processed.
+   */
+  static void drainAndClose(ClientSession s, int remotePort) {
+    try {
+      s.stopRemotePortForwarding(new SshdSocketAddress("localhost", remotePort));
+      Buffer b = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+      b.putString("keepalive@openssh.com");
+      b.putBoolean(true);
+      s.request("keepalive@openssh.com", b, CANCEL_CONFIRM);
+      s.close(false).await(Duration.ofSeconds(2));
+    } catch (IOException | RuntimeException e) {
+      s.close(true);
+    }
   }
 
   static String describe(Throwable e) {

@@ -83,4 +83,31 @@ class BackoffTest {
       ProxyFixture.await(vertx.close());
     }
   }
+
+  @Test
+  void anAttemptOrAListenerThatThrowsDoesNotEndTheRetries() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      AtomicInteger calls = new AtomicInteger();
+      String result =
+          ProxyFixture.await(
+              new Backoff(1, 20)
+                  .retry(
+                      vertx,
+                      () -> {
+                        if (calls.incrementAndGet() < 3) {
+                          throw new IllegalStateException("thrown, not a failed future");
+                        }
+                        return Future.succeededFuture("done");
+                      },
+                      () -> false,
+                      e -> {
+                        throw new IllegalArgumentException("a listener with a bug");
+                      }));
+      assertEquals("done", result);
+      assertEquals(3, calls.get());
+    } finally {
+      ProxyFixture.await(vertx.close());
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.intercept.proxy.access;
 import dev.intercept.config.ConfigException;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.Identity;
+import dev.intercept.retry.Periodic;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
@@ -51,7 +52,7 @@ public final class TokenFile implements Authenticator {
               file,
               parse(text),
               stamp(Files.getLastModifiedTime(file).toMillis(), Files.size(file)));
-      vertx.setPeriodic(CHECK_MS, id -> t.check());
+      vertx.setPeriodic(CHECK_MS, Periodic.onTimer("token file check", t::check));
       LOG.info("token file {}: {} tokens", file, t.byDigest.size());
       return t;
     } catch (IOException e) {
