@@ -140,7 +140,7 @@ class InterceptPolicyTest {
 
   @Test
   void aShortRegexWhoseAutomatonExplodesIsRefusedWithoutExhaustingTheHeap() {
-    // RE2 program size 36; its deterministic automaton has 2^31 states (tens of GB unbounded)
+    // RE2 program size 37 (with the leading /); its deterministic automaton has 2^31 states (tens of GB unbounded)
     String why = refusal(policy, m(":path", "/[ab]*a[ab]{30}"));
     assertTrue(why.contains("treated as overlapping") && why.contains("10000 states"), why);
     admitted(BOB, m(":path", "/[ab]*a[ab]{8}"));
