@@ -1,0 +1,118 @@
+package dev.intercept.policy;
+
+import com.google.re2j.PatternSyntaxException;
+import dev.intercept.protocol.InvalidInputException;
+
+/**
+ * Whether Envoy would accept a regex, decided before anything compiles it. Envoy compiles every
+ * {@code safe_regex} with RE2 C++ and refuses one whose program is larger than {@code
+ * re2.max_program_size} (100 unless configured); RE2 itself refuses counted repetitions that
+ * multiply past 1000. The router's RE2/J has neither limit, and its own compiled program is not
+ * RE2's, so this computes RE2's {@code ProgramSize()} the way RE2 does: RE2/J's parse tree
+ * rewritten into RE2's, simplified, compiled and flattened, with repeated parts shared rather than
+ * copied. For ASCII patterns the number is RE2's exactly; with Unicode classes it may run a little
+ * high (Unicode tables of different versions), which only refuses a borderline pattern.
+ */
+public final class RegexBudget {
+  /** Envoy's default {@code re2.max_program_size}. */
+  public static final int ENVOY_MAX_PROGRAM_SIZE = 100;
+
+  /** No size limit: only what RE2 itself refuses. */
+  public static final int NO_LIMIT = Integer.MAX_VALUE;
+
+  /**
+   * RE2's instruction budget: its forward program gets 2/3 of the default 8 MiB max_mem, at 8 bytes
+   * an instruction (less a few hundred bytes of Prog header, which is ignored here).
+   */
+  static final int RE2_MAX_INSTRUCTIONS = (8 << 20) * 2 / 3 / 8;
+
+  /** Deeper nesting is refused before any recursive walk could run out of stack. */
+  static final int MAX_NESTING = 1000;
+
+  private RegexBudget() {}
+
+  /**
+   * Returns the size of RE2's program for regex, or refuses it: a syntax error, a repetition RE2
+   * refuses, a program past RE2's own budget, or one larger than maxProgramSize.
+   */
+  public static int programSize(String regex, int maxProgramSize) {
+    Re2jParser.Parsed parsed;
+    try {
+      parsed = Re2jParser.parse(regex);
+    } catch (PatternSyntaxException e) {
+      if (e.getDescription().equals("invalid repeat count")) {
+        throw refusedRepetition(regex, e.getPattern());
+      }
+      throw new InvalidInputException("invalid RE2 regex '" + regex + "': " + e.getDescription());
+    }
+    if (parsed.depth() > MAX_NESTING) {
+      throw new InvalidInputException(
+          "regex '" + abbreviate(regex) + "' nests deeper than " + MAX_NESTING + " levels");
+    }
+    RepetitionRule.firstRefused(parsed.root())
+        .ifPresent(
+            op -> {
+              throw refusedRepetition(regex, op);
+            });
+    // Unicode groups are sized with the JDK's tables, which are nearer RE2's than RE2/J's
+    String spelledOut = UnicodeGroups.rewrite(regex);
+    Re2jParser.Node tree =
+        spelledOut.equals(regex) ? parsed.root() : Re2jParser.parse(spelledOut).root();
+    int size = size(Re2Dialect.convert(tree));
+    if (size > 0 && (!spelledOut.equals(regex) || Re2Dialect.foldsNonAscii(tree))) {
+      // Unicode tables differ between versions (the JDK's 13, Debian's RE2 14, Envoy's 15.1):
+      // measured, a group's program grew by up to a third; half again keeps this on the safe side
+      size += (size + 1) / 2;
+    }
+    if (size < 0) {
+      throw new InvalidInputException(
+          "regex '"
+              + abbreviate(regex)
+              + "' is refused by RE2: pattern too large - compile failed (over RE2's "
+              + RE2_MAX_INSTRUCTIONS
+              + " instructions)");
+    }
+    if (size > maxProgramSize) {
+      throw new InvalidInputException(
+          "regex '"
+              + abbreviate(regex)
+              + "' has an RE2 program of "
+              + size
+              + " instructions, over the limit of "
+              + maxProgramSize
+              + " (Envoy's re2.max_program_size); simplify it");
+    }
+    return size;
+  }
+
+  private static int size(Re2Regexp parsed) {
+    Re2Regexp suffix = Re2Anchors.afterRequiredPrefix(parsed);
+    Re2Regexp re = Re2Simplifier.simplify(suffix != null ? suffix : parsed);
+    Re2Regexp unanchored = Re2Anchors.withoutStartAnchor(re);
+    if (unanchored != null) {
+      re = unanchored;
+    }
+    Re2Regexp unanchoredEnd = Re2Anchors.withoutEndAnchor(re);
+    if (unanchoredEnd != null) {
+      re = unanchoredEnd;
+    }
+    Re2Program program = Re2Compiler.compile(re, unanchored != null, RE2_MAX_INSTRUCTIONS);
+    if (program == null) {
+      return -1;
+    }
+    return ProgramFlattener.size(program);
+  }
+
+  private static InvalidInputException refusedRepetition(String regex, String operator) {
+    return new InvalidInputException(
+        "regex '"
+            + abbreviate(regex)
+            + "' is refused by RE2: invalid repetition size: "
+            + operator
+            + " (counts above 1000, or nested counts that multiply past 1000)");
+  }
+
+  private static String abbreviate(String regex) {
+    return regex.length() <= 100 ? regex : regex.substring(0, 100) + "...";
+  }
+}
