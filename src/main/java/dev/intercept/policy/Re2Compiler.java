@@ -59,6 +59,13 @@ final class Re2Compiler {
     return c.prog;
   }
 
+  /** How many instructions one class (or any-char) compiles to, before flattening. */
+  static int rangeInstructions(Re2Regexp charClass) {
+    Re2Compiler c = new Re2Compiler(Integer.MAX_VALUE);
+    c.walk(charClass);
+    return c.prog.size - 1;
+  }
+
   private Frag walk(Re2Regexp re) {
     if (failed || ++visits > 2L * maxInst) {
       failed = true;

@@ -13,9 +13,21 @@ import java.util.List;
  * factoring (which goes further than RE2/J's).
  */
 final class Re2Dialect {
-  private Re2Dialect() {}
+  private static final int LONG_S = 0x17F;
+  private static final int KELVIN = 0x212A;
 
-  static Re2Regexp convert(Re2jParser.Node n) {
+  private final SizingPattern sizing;
+
+  private Re2Dialect(SizingPattern sizing) {
+    this.sizing = sizing;
+  }
+
+  /** RE2's tree for the tree RE2/J parsed from sizing's pattern (its markers dropped). */
+  static Re2Regexp convert(Re2jParser.Node n, SizingPattern sizing) {
+    return new Re2Dialect(sizing).convert(n);
+  }
+
+  private Re2Regexp convert(Re2jParser.Node n) {
     int flags = n.flags();
     return switch (n.op()) {
       case "NO_MATCH" -> Re2Regexp.leaf(Op.NO_MATCH, flags);
@@ -33,7 +45,10 @@ final class Re2Dialect {
               new int[] {0, '\n' - 1, '\n' + 1, Re2Regexp.MAX_RUNE}, flags & ~Re2jParser.FOLD_CASE);
       case "CHAR_CLASS" -> Re2Regexp.charClass(RuneSet.normalize(n.runes()), flags);
       case "LITERAL" -> Re2Regexp.concatOrAlternate(Op.CONCAT, flags, literal(n));
-      case "CAPTURE" -> Re2Regexp.capture(convert(n.subs().get(0)), flags, n.cap());
+      case "CAPTURE" ->
+          isMarker(n)
+              ? Re2Regexp.leaf(Op.EMPTY_MATCH, flags)
+              : Re2Regexp.capture(convert(n.subs().get(0)), flags, n.cap());
       case "STAR" -> repetition(Op.STAR, flags, convert(n.subs().get(0)));
       case "PLUS" -> repetition(Op.PLUS, flags, convert(n.subs().get(0)));
       case "QUEST" -> repetition(Op.QUEST, flags, convert(n.subs().get(0)));
@@ -45,29 +60,28 @@ final class Re2Dialect {
   }
 
   /**
-   * Whether case folding reaches a non-ASCII rune: folding tables differ between Unicode versions,
-   * so such a pattern's size is only an estimate. A class is judged by its smaller side (what a
-   * negated class leaves out), since folding only changes that side.
+   * Whether case folding reaches a non-ASCII rune other than the two that fold with ASCII letters
+   * (K, the Kelvin sign, and ſ, long s, stable since Unicode 1): folding tables differ between
+   * Unicode versions, so such a pattern's size is only an estimate. A class is judged by its
+   * smaller side (what a negated class leaves out), since folding only changes that side.
    */
   static boolean foldsNonAscii(Re2jParser.Node n) {
     if ((n.flags() & Re2jParser.FOLD_CASE) != 0) {
-      int[] runes = n.runes();
       if (n.op().equals("LITERAL")) {
-        for (int r : runes) {
-          if (r >= 0x80) {
+        for (int r : n.runes()) {
+          if (r >= 0x80 && r != LONG_S && r != KELVIN) {
             return true;
           }
         }
-      } else if (n.op().equals("CHAR_CLASS") && runes.length > 0) {
-        int[] ranges = RuneSet.normalize(runes);
+      } else if (n.op().equals("CHAR_CLASS") && n.runes().length > 0) {
+        RuneSet side = new RuneSet();
+        int[] ranges = RuneSet.normalize(n.runes());
         boolean small = RuneSet.size(ranges) <= (Re2Regexp.MAX_RUNE + 1) / 2;
-        int highest = ranges[ranges.length - 1];
-        // the complement holds a non-ASCII rune unless the class ends with everything up to the top
-        boolean nonAscii =
-            small
-                ? highest >= 0x80
-                : highest != Re2Regexp.MAX_RUNE || ranges[ranges.length - 2] > 0x80;
-        if (nonAscii) {
+        side.addRanges(small ? ranges : RuneSet.complement(ranges));
+        side.remove(LONG_S);
+        side.remove(KELVIN);
+        int[] kept = side.toRanges();
+        if (kept.length > 0 && kept[kept.length - 1] >= 0x80) {
           return true;
         }
       }
@@ -133,9 +147,16 @@ final class Re2Dialect {
     return Re2Regexp.unary(op, flags, sub);
   }
 
-  private static Re2Regexp concat(Re2jParser.Node n) {
+  private boolean isMarker(Re2jParser.Node n) {
+    return n.op().equals("CAPTURE") && sizing.isMarker(n.name());
+  }
+
+  private Re2Regexp concat(Re2jParser.Node n) {
     List<Re2Regexp> subs = new ArrayList<>();
     for (Re2jParser.Node s : n.subs()) {
+      if (isMarker(s)) {
+        continue;
+      }
       Re2Regexp c = convert(s);
       for (Re2Regexp piece : c.op() == Op.CONCAT ? c.subs() : List.of(c)) {
         int last = subs.size() - 1;
@@ -152,6 +173,10 @@ final class Re2Dialect {
     return Re2Regexp.concatOrAlternate(Op.CONCAT, n.flags(), subs);
   }
 
+  private static boolean isSingleChar(Re2Regexp re) {
+    return re.op() == Op.LITERAL || re.op() == Op.CHAR_CLASS || re.op() == Op.ANY_CHAR;
+  }
+
   private static boolean isLiteral(Re2Regexp re) {
     return re.op() == Op.LITERAL || re.op() == Op.LITERAL_STRING;
   }
@@ -162,11 +187,24 @@ final class Re2Dialect {
     return Re2Regexp.string(runes, a.flags());
   }
 
-  private static Re2Regexp alternate(Re2jParser.Node n) {
+  private Re2Regexp alternate(Re2jParser.Node n) {
     List<Re2Regexp> subs = new ArrayList<>();
     for (Re2jParser.Node s : n.subs()) {
       Re2Regexp c = convert(s);
-      subs.addAll(c.op() == Op.ALTERNATE ? c.subs() : List.of(c));
+      if (c.op() == Op.ALTERNATE) {
+        subs.addAll(c.subs());
+        continue;
+      }
+      // at each |, RE2 lets any-char swallow a neighbouring literal, class or any-char
+      int last = subs.size() - 1;
+      if (last >= 0 && subs.get(last).op() == Op.ANY_CHAR && isSingleChar(c)) {
+        continue;
+      }
+      if (last >= 0 && c.op() == Op.ANY_CHAR && isSingleChar(subs.get(last))) {
+        subs.set(last, c);
+        continue;
+      }
+      subs.add(c);
     }
     List<Re2Regexp> factored = AlternationFactoring.factor(subs, n.flags());
     return Re2Regexp.concatOrAlternate(Op.ALTERNATE, n.flags(), factored);

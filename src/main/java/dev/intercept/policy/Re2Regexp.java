@@ -108,8 +108,8 @@ record Re2Regexp(Op op, int flags, List<Re2Regexp> subs, int[] runes, int min, i
 
   /** RE2's Regexp::Equal: structural equality with the flags each kind cares about. */
   static boolean equal(Re2Regexp a, Re2Regexp b) {
-    if (a == b) {
-      return true;
+    if (a == null || b == null || a == b) {
+      return a == b;
     }
     if (a.op != b.op || a.subs.size() != b.subs.size()) {
       return false;

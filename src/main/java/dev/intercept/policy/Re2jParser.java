@@ -24,7 +24,8 @@ final class Re2jParser {
   static final int WAS_DOLLAR = 256;
 
   /** One node of RE2/J's parse tree, copied out of its package-private Regexp. */
-  record Node(String op, int flags, List<Node> subs, int[] runes, int min, int max, int cap) {}
+  record Node(
+      String op, int flags, List<Node> subs, int[] runes, int min, int max, int cap, String name) {}
 
   /** The tree and how deeply it nests. */
   record Parsed(Node root, int depth) {}
@@ -38,6 +39,7 @@ final class Re2jParser {
   private static final Field MIN;
   private static final Field MAX;
   private static final Field CAP;
+  private static final Field NAME;
 
   static {
     try {
@@ -54,6 +56,7 @@ final class Re2jParser {
       MIN = accessible(regexp.getDeclaredField("min"));
       MAX = accessible(regexp.getDeclaredField("max"));
       CAP = accessible(regexp.getDeclaredField("cap"));
+      NAME = accessible(regexp.getDeclaredField("name"));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -128,7 +131,8 @@ final class Re2jParser {
           runes == null ? new int[0] : runes.clone(),
           MIN.getInt(regexp),
           MAX.getInt(regexp),
-          CAP.getInt(regexp));
+          CAP.getInt(regexp),
+          (String) NAME.get(regexp));
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }

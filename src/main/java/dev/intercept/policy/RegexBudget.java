@@ -54,17 +54,11 @@ public final class RegexBudget {
             op -> {
               throw refusedRepetition(regex, op);
             });
-    // Unicode groups are sized with the JDK's tables, which are nearer RE2's than RE2/J's
-    String spelledOut = UnicodeGroups.rewrite(regex);
-    Re2jParser.Node tree =
-        spelledOut.equals(regex) ? parsed.root() : Re2jParser.parse(spelledOut).root();
-    int size = size(Re2Dialect.convert(tree));
-    if (size > 0 && (!spelledOut.equals(regex) || Re2Dialect.foldsNonAscii(tree))) {
-      // Unicode tables differ between versions (the JDK's 13, Debian's RE2 14, Envoy's 15.1):
-      // measured, a group's program grew by up to a third; half again keeps this on the safe side
-      size += (size + 1) / 2;
-    }
-    if (size < 0) {
+    SizingPattern sizing = SizingPattern.of(regex);
+    Re2jParser.Node tree = Re2jParser.parse(sizing.pattern()).root();
+    Re2ProgramSize.Measure measure =
+        Re2ProgramSize.of(Re2Dialect.convert(tree, sizing), maxProgramSize, RE2_MAX_INSTRUCTIONS);
+    if (measure.tooLarge()) {
       throw new InvalidInputException(
           "regex '"
               + abbreviate(regex)
@@ -72,35 +66,24 @@ public final class RegexBudget {
               + RE2_MAX_INSTRUCTIONS
               + " instructions)");
     }
+    long size = measure.size();
+    if (measure.exact() && (sizing.hasUnicodeGroups() || Re2Dialect.foldsNonAscii(tree))) {
+      // Unicode tables differ between versions (the JDK's 13, Debian's RE2 14, Envoy's 15.1):
+      // measured, a group's program grew by up to a third; half again keeps this on the safe side
+      size += (size + 1) / 2;
+    }
     if (size > maxProgramSize) {
       throw new InvalidInputException(
           "regex '"
               + abbreviate(regex)
               + "' has an RE2 program of "
+              + (measure.exact() ? "" : "at least ")
               + size
               + " instructions, over the limit of "
               + maxProgramSize
               + " (Envoy's re2.max_program_size); simplify it");
     }
-    return size;
-  }
-
-  private static int size(Re2Regexp parsed) {
-    Re2Regexp suffix = Re2Anchors.afterRequiredPrefix(parsed);
-    Re2Regexp re = Re2Simplifier.simplify(suffix != null ? suffix : parsed);
-    Re2Regexp unanchored = Re2Anchors.withoutStartAnchor(re);
-    if (unanchored != null) {
-      re = unanchored;
-    }
-    Re2Regexp unanchoredEnd = Re2Anchors.withoutEndAnchor(re);
-    if (unanchoredEnd != null) {
-      re = unanchoredEnd;
-    }
-    Re2Program program = Re2Compiler.compile(re, unanchored != null, RE2_MAX_INSTRUCTIONS);
-    if (program == null) {
-      return -1;
-    }
-    return ProgramFlattener.size(program);
+    return (int) size;
   }
 
   private static InvalidInputException refusedRepetition(String regex, String operator) {

@@ -65,6 +65,36 @@ final class RuneSet {
     }
   }
 
+  void remove(int r) {
+    Map.Entry<Integer, Integer> at = ranges.floorEntry(r);
+    if (at == null || at.getValue() < r) {
+      return;
+    }
+    ranges.remove(at.getKey());
+    if (at.getKey() < r) {
+      ranges.put(at.getKey(), r - 1);
+    }
+    if (at.getValue() > r) {
+      ranges.put(r + 1, at.getValue());
+    }
+  }
+
+  /** Every rune the ranges leave out. */
+  static int[] complement(int[] ranges) {
+    RuneSet set = new RuneSet();
+    int next = 0;
+    for (int k = 0; k < ranges.length; k += 2) {
+      if (ranges[k] > next) {
+        set.add(next, ranges[k] - 1);
+      }
+      next = ranges[k + 1] + 1;
+    }
+    if (next <= Re2Regexp.MAX_RUNE) {
+      set.add(next, Re2Regexp.MAX_RUNE);
+    }
+    return set.toRanges();
+  }
+
   int[] toRanges() {
     int[] out = new int[ranges.size() * 2];
     int i = 0;

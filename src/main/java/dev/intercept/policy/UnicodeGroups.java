@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rewrites Unicode groups ({@code \pL}, {@code \p{Greek}}, {@code \P{Lu}}, {@code \p{^Nd}}) into
+ * Spells out Unicode groups ({@code \pL}, {@code \p{Greek}}, {@code \P{Lu}}, {@code \p{^Nd}}) as
  * explicit ranges taken from the JDK's Unicode tables. RE2/J's own tables are several Unicode
  * versions older than RE2's (its \p{Lisu} has a third of the ranges), so its classes would compile
  * to fewer instructions than RE2's; the JDK's are close to RE2's (Unicode 13 against 14 to 15.1).
@@ -25,70 +25,8 @@ final class UnicodeGroups {
 
   private UnicodeGroups() {}
 
-  /**
-   * The pattern with each group the JDK knows spelled out as ranges; others are left as they are.
-   */
-  static String rewrite(String regex) {
-    StringBuilder out = new StringBuilder(regex.length());
-    boolean inClass = false;
-    int i = 0;
-    while (i < regex.length()) {
-      char c = regex.charAt(i);
-      if (c == '\\' && i + 1 < regex.length()) {
-        char e = regex.charAt(i + 1);
-        if (e == 'Q') {
-          int end = regex.indexOf("\\E", i + 2);
-          end = end < 0 ? regex.length() : end + 2;
-          out.append(regex, i, end);
-          i = end;
-          continue;
-        }
-        if (e == 'p' || e == 'P') {
-          int next = group(regex, i, e == 'P', inClass, out);
-          if (next > 0) {
-            i = next;
-            continue;
-          }
-        }
-        out.append(c).append(e);
-        i += 2;
-        continue;
-      }
-      if (!inClass && c == '[') {
-        inClass = true;
-        out.append(c);
-        i++;
-        // a leading ^ and then a leading ] are part of the class, not its end
-        if (i < regex.length() && regex.charAt(i) == '^') {
-          out.append('^');
-          i++;
-        }
-        if (i < regex.length() && regex.charAt(i) == ']') {
-          out.append(']');
-          i++;
-        }
-        continue;
-      }
-      if (inClass && c == '[' && regex.startsWith("[:", i)) {
-        int end = regex.indexOf(":]", i + 2);
-        if (end > 0) {
-          out.append(regex, i, end + 2);
-          i = end + 2;
-          continue;
-        }
-      }
-      if (inClass && c == ']') {
-        inClass = false;
-      }
-      out.append(c);
-      i++;
-    }
-    return out.toString();
-  }
-
   /** Writes the group at i as ranges and returns the index after it, or -1 to leave it alone. */
-  private static int group(
-      String regex, int i, boolean negated, boolean inClass, StringBuilder out) {
+  static int group(String regex, int i, boolean negated, boolean inClass, StringBuilder out) {
     int nameStart = i + 2;
     int end;
     String name;
@@ -114,7 +52,7 @@ final class UnicodeGroups {
       return -1;
     }
     if (inClass) {
-      appendRanges(out, negated ? complement(ranges) : ranges);
+      appendRanges(out, negated ? RuneSet.complement(ranges) : ranges);
     } else {
       out.append(negated ? "[^" : "[");
       appendRanges(out, ranges);
@@ -130,21 +68,6 @@ final class UnicodeGroups {
         out.append("-\\x{").append(Integer.toHexString(ranges[k + 1])).append('}');
       }
     }
-  }
-
-  private static int[] complement(int[] ranges) {
-    RuneSet set = new RuneSet();
-    int next = 0;
-    for (int k = 0; k < ranges.length; k += 2) {
-      if (ranges[k] > next) {
-        set.add(next, ranges[k] - 1);
-      }
-      next = ranges[k + 1] + 1;
-    }
-    if (next <= Re2Regexp.MAX_RUNE) {
-      set.add(next, Re2Regexp.MAX_RUNE);
-    }
-    return set.toRanges();
   }
 
   /** The group's ranges from the JDK's tables, or null for a name it does not know. */
