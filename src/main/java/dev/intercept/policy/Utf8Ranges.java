@@ -10,7 +10,7 @@ final class Utf8Ranges {
 
   private Utf8Ranges() {}
 
-  static void add(Re2Compiler c, int lo, int hi, boolean fold) {
+  static void add(RuneRangeBuilder c, int lo, int hi, boolean fold) {
     if (lo > hi) {
       return;
     }
@@ -62,7 +62,7 @@ final class Utf8Ranges {
   }
 
   /** RE2's shortcut for 80-10FFFF: loose ranges (overlong and past 10FFFF allowed), 6 bytes. */
-  private static void addAllNonAscii(Re2Compiler c) {
+  private static void addAllNonAscii(RuneRangeBuilder c) {
     int cont1 = c.uncachedSuffix(0x80, 0xBF, false, 0);
     c.addSuffix(c.uncachedSuffix(0xC2, 0xDF, false, cont1));
     int cont2 = c.uncachedSuffix(0x80, 0xBF, false, cont1);
