@@ -43,7 +43,15 @@ public final class RegexBudget {
       if (e.getDescription().equals("invalid repeat count")) {
         throw refusedRepetition(regex, e.getPattern());
       }
-      throw new InvalidInputException("invalid RE2 regex '" + regex + "': " + e.getDescription());
+      String why = e.getDescription();
+      throw new InvalidInputException(
+          "invalid RE2 regex '"
+              + regex
+              + "': "
+              + why
+              + (why.contains("invalid or unsupported Perl syntax") || why.contains("escape")
+                  ? " (RE2 has no backreferences or lookaround)"
+                  : ""));
     }
     if (parsed.depth() > MAX_NESTING) {
       throw new InvalidInputException(

@@ -60,6 +60,12 @@ record SizingPattern(String pattern, String markerPrefix, boolean hasUnicodeGrou
       }
     }
 
+    private void bodyMarker() {
+      if (i < regex.length() && regex.charAt(i) != ')') {
+        marker();
+      }
+    }
+
     private void marker() {
       out.append("(?P<").append(prefix).append(markers++).append(">)");
     }
@@ -113,12 +119,15 @@ record SizingPattern(String pattern, String markerPrefix, boolean hasUnicodeGrou
       i++;
     }
 
-    /** A group's body starts an alternative, unless the group only sets flags, as (?i) does. */
+    /**
+     * A group's body starts an alternative, unless the group only sets flags, as (?i) does, or is
+     * empty: RE2 keeps an empty group as an empty match, which a marker would hide.
+     */
     private void openGroup() {
       if (!regex.startsWith("(?", i)) {
         out.append('(');
         i++;
-        marker();
+        bodyMarker();
         return;
       }
       int j = i + 2;
@@ -131,7 +140,7 @@ record SizingPattern(String pattern, String markerPrefix, boolean hasUnicodeGrou
         }
         out.append(regex, i, close + 1);
         i = close + 1;
-        marker();
+        bodyMarker();
         return;
       }
       while (j < regex.length() && regex.charAt(j) != ':' && regex.charAt(j) != ')') {
@@ -140,7 +149,7 @@ record SizingPattern(String pattern, String markerPrefix, boolean hasUnicodeGrou
       out.append(regex, i, Math.min(j + 1, regex.length()));
       i = Math.min(j + 1, regex.length());
       if (j < regex.length() && regex.charAt(j) == ':') {
-        marker();
+        bodyMarker();
       }
     }
   }

@@ -237,15 +237,8 @@ class RegexBudgetTest {
     try (InputStream in = RegexBudgetTest.class.getResourceAsStream("/policy/regex-corpus.txt")) {
       List<String> current = null;
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
-        if (line.startsWith("[")
-            && line.endsWith("]")
-            && line.length() > 2
-            && !line.contains("^")
-            && Character.isLetter(line.charAt(1))
-            && line.chars().allMatch(c -> c == '[' || c == ']' || Character.isLetter(c))) {
-          current =
-              sections.computeIfAbsent(
-                  line.substring(1, line.length() - 1), k -> new ArrayList<>());
+        if (line.startsWith("## ")) {
+          current = sections.computeIfAbsent(line.substring(3), k -> new ArrayList<>());
         } else if (current != null && !line.isEmpty() && !line.startsWith("# ")) {
           current.add(line);
         }
