@@ -40,8 +40,16 @@ public final class RegexBudget {
     try {
       parsed = Re2jParser.parse(regex);
     } catch (PatternSyntaxException e) {
+      // the two repetition errors RE2/J shares with RE2, in RE2's words
       if (e.getDescription().equals("invalid repeat count")) {
         throw refusedRepetition(regex, e.getPattern());
+      }
+      if (e.getDescription().equals("invalid nested repetition operator")) {
+        throw new InvalidInputException(
+            "regex '"
+                + abbreviate(regex)
+                + "' is refused by RE2: bad repetition operator: "
+                + e.getPattern());
       }
       String why = e.getDescription();
       throw new InvalidInputException(

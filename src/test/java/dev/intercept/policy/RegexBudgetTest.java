@@ -114,6 +114,11 @@ class RegexBudgetTest {
           assertThrows(InvalidInputException.class, () -> RegexBudget.programSize(regex, 1000));
       assertTrue(e.getMessage().contains("invalid repetition size: {"), e.getMessage());
     }
+    for (String regex : List.of("a**", "a{2}{2}", "a+*")) {
+      InvalidInputException e =
+          assertThrows(InvalidInputException.class, () -> RegexBudget.programSize(regex, 1000));
+      assertTrue(e.getMessage().contains("bad repetition operator: "), e.getMessage());
+    }
   }
 
   @Test
