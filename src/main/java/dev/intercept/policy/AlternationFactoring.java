@@ -94,7 +94,7 @@ final class AlternationFactoring {
             if (re.op() == Op.CHAR_CLASS) {
               set.addRanges(re.runes());
             } else if (re.foldCase()) {
-              set.addFolded(re.rune());
+              set.addFoldedUnlessPresent(re.rune());
             } else {
               set.add(re.rune(), re.rune());
             }

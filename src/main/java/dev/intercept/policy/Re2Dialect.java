@@ -189,22 +189,21 @@ final class Re2Dialect {
 
   private Re2Regexp alternate(Re2jParser.Node n) {
     List<Re2Regexp> subs = new ArrayList<>();
+    Re2Regexp previous = null;
     for (Re2jParser.Node s : n.subs()) {
       Re2Regexp c = convert(s);
-      if (c.op() == Op.ALTERNATE) {
-        subs.addAll(c.subs());
+      // at each |, RE2 lets any-char swallow the alternative just before or after it when that
+      // is a literal, class or any-char (and not a group's alternation, which it splices later)
+      if (previous != null && previous.op() == Op.ANY_CHAR && isSingleChar(c)) {
         continue;
       }
-      // at each |, RE2 lets any-char swallow a neighbouring literal, class or any-char
-      int last = subs.size() - 1;
-      if (last >= 0 && subs.get(last).op() == Op.ANY_CHAR && isSingleChar(c)) {
+      if (previous != null && c.op() == Op.ANY_CHAR && isSingleChar(previous)) {
+        subs.set(subs.size() - 1, c);
+        previous = c;
         continue;
       }
-      if (last >= 0 && c.op() == Op.ANY_CHAR && isSingleChar(subs.get(last))) {
-        subs.set(last, c);
-        continue;
-      }
-      subs.add(c);
+      subs.addAll(c.op() == Op.ALTERNATE ? c.subs() : List.of(c));
+      previous = c;
     }
     List<Re2Regexp> factored = AlternationFactoring.factor(subs, n.flags());
     return Re2Regexp.concatOrAlternate(Op.ALTERNATE, n.flags(), factored);

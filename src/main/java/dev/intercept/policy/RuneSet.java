@@ -39,6 +39,18 @@ final class RuneSet {
   }
 
   /**
+   * RE2's AddFoldedRange for one rune, as it merges a case-folded literal into a class: it walks
+   * r's orbit only until it meets a rune already in the set, assuming the rest is there too (so
+   * [ab]|(?i:a) merges to [ab], not [Aab]).
+   */
+  void addFoldedUnlessPresent(int r) {
+    while (!contains(toRanges(), r)) {
+      add(r, r);
+      r = Re2jParser.simpleFold(r);
+    }
+  }
+
+  /**
    * Like addFolded, and for a non-ASCII rune also every case mapping the JDK knows: RE2/J's folding
    * tables predate case pairs that RE2's have (Georgian, Cherokee, ...), and a missed partner would
    * make the class, and the program, look smaller than RE2's.

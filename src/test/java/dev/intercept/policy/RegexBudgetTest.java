@@ -164,6 +164,10 @@ class RegexBudgetTest {
     for (int i = 0; i < 400; i++) {
       ascii.add(plain.next());
     }
+    RegexGenerator dense = RegexGenerator.alternations(11L);
+    for (int i = 0; i < 400; i++) {
+      ascii.add(dense.next());
+    }
     assertNeverBelow("generated ascii", ascii);
     List<String> unicode = new ArrayList<>();
     RegexGenerator wide = new RegexGenerator(140L, true);

@@ -61,12 +61,31 @@ final class RegexGenerator {
     "{5,7}", "{40}"
   };
 
+  /** Small pieces, many alternatives: where RE2's factoring and merging decide the size. */
+  private static final String[] DENSE_ATOMS = {
+    "a", "b", "c", "ab", "abc", "(?:)", "[ab]", "[bc]", ".", "^", "$", "\\b", "(?s:.)", "\\n",
+    "[^a]", "\\d", "x", "(?i:a)", "(?i:k)", "A", "\\x41", "}"
+  };
+
   private final Random random;
   private final boolean unicode;
+  private final String[] atoms;
+  private final int alternationOdds;
 
   RegexGenerator(long seed, boolean unicode) {
+    this(seed, unicode, ASCII_ATOMS, 4);
+  }
+
+  private RegexGenerator(long seed, boolean unicode, String[] atoms, int alternationOdds) {
     this.random = new Random(seed);
     this.unicode = unicode;
+    this.atoms = atoms;
+    this.alternationOdds = alternationOdds;
+  }
+
+  /** Patterns dense in alternation, of short ASCII pieces. */
+  static RegexGenerator alternations(long seed) {
+    return new RegexGenerator(seed, false, DENSE_ATOMS, 2);
   }
 
   String next() {
@@ -76,7 +95,7 @@ final class RegexGenerator {
 
   private String alternation(int depth) {
     StringBuilder out = new StringBuilder(concatenation(depth));
-    int alternatives = random.nextInt(4) == 0 ? 1 + random.nextInt(4) : 0;
+    int alternatives = random.nextInt(alternationOdds) == 0 ? 1 + random.nextInt(4) : 0;
     for (int i = 0; i < alternatives; i++) {
       out.append('|').append(concatenation(depth));
     }
@@ -106,7 +125,7 @@ final class RegexGenerator {
     } else if (unicode && kind < 5) {
       atom = UNICODE_ATOMS[random.nextInt(UNICODE_ATOMS.length)];
     } else {
-      atom = ASCII_ATOMS[random.nextInt(ASCII_ATOMS.length)];
+      atom = atoms[random.nextInt(atoms.length)];
     }
     if (random.nextInt(3) == 0) {
       atom += REPEATS[random.nextInt(REPEATS.length)];
