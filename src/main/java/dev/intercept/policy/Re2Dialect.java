@@ -9,8 +9,9 @@ import java.util.List;
  * Turns RE2/J's parse tree into the tree RE2 C++ builds for the same pattern. Both parsers descend
  * from one design, so the trees mostly agree; where they differ in a way that changes the compiled
  * program, this follows RE2: '.' is a class, a case-folded rune other than an ASCII letter becomes
- * a class of its folding orbit, {@code (?:x*)+} squashes to {@code x*}, and alternations get RE2's
- * factoring (which goes further than RE2/J's).
+ * a class of its folding orbit, {@code (?:x*)+} squashes to {@code x*}, any-char swallows a
+ * neighbouring one-character alternative, and alternations get RE2's factoring. The tree comes from
+ * the SizingPattern, whose markers keep RE2/J from factoring first; they are dropped here.
  */
 final class Re2Dialect {
   private static final int LONG_S = 0x17F;
