@@ -47,6 +47,30 @@ class MatcherTest {
   }
 
   @Test
+  void nestedRepetitionIsRefusedFastInRe2sWords() {
+    long start = System.nanoTime();
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class, () -> Matcher.of(":path", "((a{100}){100}){100}"));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(e.getMessage().contains("invalid repetition size: {100}"), e.getMessage());
+    assertTrue(millis < 1000, "took " + millis + " ms");
+    InvalidInputException single =
+        assertThrows(InvalidInputException.class, () -> Matcher.of(":path", "a{1001}"));
+    assertTrue(
+        single.getMessage().contains("invalid repetition size: {1001}"), single.getMessage());
+  }
+
+  @Test
+  void ordinaryMatchersStillCompileAndMatch() {
+    assertTrue(Matcher.compile(".*ark3.*").matcher("/ark3/x").matches());
+    assertTrue(Matcher.compile("(a{10}){10}").matcher("a".repeat(100)).matches());
+    assertTrue(Matcher.compile("(?i)bearer .*").matcher("Bearer t0k3n").matches());
+    assertTrue(Matcher.compile("\\p{Greek}+").matcher("αβγ").matches());
+    assertEquals(":path: /api/v[12]/.*", Matcher.of(":path", "/api/v[12]/.*").toString());
+  }
+
+  @Test
   void jsonRoundTripAndStrictFields() {
     Matcher m = Matcher.of(":path", ".*ark3.*");
     assertEquals(m, Matcher.fromJson(m.toJson()));
