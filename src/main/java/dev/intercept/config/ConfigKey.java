@@ -114,6 +114,11 @@ public record ConfigKey<T>(
       "policy-deadline-ms", ValueType.integer(100, 60_000), "2000", EnumSet.of(PROXY),
       "Time the overlap and catch-all analysis of one registration may take; past it the "
           + "intercept is treated as overlapping (409).");
+  public static final ConfigKey<Integer> MAX_REGEX_PROGRAM_SIZE = declare(
+      "max-regex-program-size", ValueType.integer(10, 100_000), "100", EnumSet.of(PROXY, SIDECAR),
+      "Largest RE2 program a matcher's regex may compile to: Envoy's re2.max_program_size. The "
+          + "proxy refuses larger ones (400); a sidecar drops a route over it and gives Envoy the "
+          + "same limit. Set the same value on both.");
   public static final ConfigKey<Integer> POLICY_MAX_STATES = declare(
       "policy-max-states", ValueType.integer(100, 1_000_000), "10000", EnumSet.of(PROXY),
       "Most automaton states one step of the overlap and catch-all analysis may build (bounds "

@@ -27,9 +27,13 @@ public class EnvoyConfigWriter extends VerticleBase {
   private final EnvoyResources.Site site;
   private final String app;
   private final int adminPort;
+  private final int maxProgramSize;
   private volatile RouteTable current;
 
-  public EnvoyConfigWriter(Path dir, EnvoyResources.Site site, String app, int adminPort) {
+  /** {@code maxProgramSize}: Envoy's re2.max_program_size, and the routes left out over it. */
+  public EnvoyConfigWriter(
+      Path dir, EnvoyResources.Site site, String app, int adminPort, int maxProgramSize) {
+    this.maxProgramSize = maxProgramSize;
     this.dir = dir;
     this.site = site;
     this.app = app;
@@ -58,15 +62,16 @@ public class EnvoyConfigWriter extends VerticleBase {
                       node,
                       app.isEmpty() ? "plain" : app,
                       adminPort,
-                      dir.toAbsolutePath().toString())));
+                      dir.toAbsolutePath().toString(),
+                      maxProgramSize)));
           write(current, current);
           return null;
         });
   }
 
-  private static boolean compiles(Route r) {
+  private boolean compiles(Route r) {
     try {
-      r.matchers().forEach(m -> Matcher.compile(m.regex()));
+      r.matchers().forEach(m -> Matcher.compile(m.regex(), maxProgramSize));
       return true;
     } catch (InvalidInputException e) {
       LOG.warn("route {} left out of Envoy's config: {}", r.name(), e.getMessage());
@@ -83,7 +88,7 @@ public class EnvoyConfigWriter extends VerticleBase {
     return vertx
         .<Void>executeBlocking(
             () -> {
-              RouteTable usable = table.keepOnly(EnvoyConfigWriter::compiles);
+              RouteTable usable = table.keepOnly(this::compiles);
               RouteTable previous = current;
               current = usable;
               write(previous, usable);

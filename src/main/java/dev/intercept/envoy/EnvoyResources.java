@@ -224,8 +224,12 @@ public final class EnvoyResources {
     return new JsonObject().put("version_info", Long.toString(version)).put("resources", resources);
   }
 
-  /** bootstrap.yaml: admin on loopback only; LDS and CDS from files in a watched directory. */
-  public static JsonObject bootstrap(String nodeId, String cluster, int adminPort, String dir) {
+  /**
+   * bootstrap.yaml: admin on loopback only; LDS and CDS from files in a watched directory; the RE2
+   * program-size limit the proxy enforces (Envoy's own default is 100), as a static runtime layer.
+   */
+  public static JsonObject bootstrap(
+      String nodeId, String cluster, int adminPort, String dir, int maxProgramSize) {
     JsonObject watched = new JsonObject().put("path", dir);
     return new JsonObject()
         .put("node", new JsonObject().put("id", nodeId).put("cluster", cluster))
@@ -252,6 +256,20 @@ public final class EnvoyResources {
                             "path_config_source",
                             new JsonObject()
                                 .put("path", dir + "/cds.yaml")
-                                .put("watched_directory", watched.copy()))));
+                                .put("watched_directory", watched.copy()))))
+        .put(
+            "layered_runtime",
+            new JsonObject()
+                .put(
+                    "layers",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("name", "intercept")
+                                .put(
+                                    "static_layer",
+                                    new JsonObject()
+                                        .put(
+                                            "re2.max_program_size.error_level", maxProgramSize)))));
   }
 }

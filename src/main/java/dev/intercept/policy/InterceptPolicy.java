@@ -3,6 +3,8 @@ package dev.intercept.policy;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.Identity;
 import dev.intercept.protocol.Intercept;
+import dev.intercept.protocol.InterceptRequest;
+import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.PersonalId;
 import io.vertx.core.Future;
@@ -25,18 +27,51 @@ public final class InterceptPolicy {
   private final WorkerExecutor workers;
   private final long deadlineMs;
   private final int maxStates;
+  private final int maxProgramSize;
   private final LanguageCache cache = new LanguageCache(4096);
 
   /**
    * {@code deadlineMs} for one registration's analysis, queueing included; {@code maxStates} for
-   * any automaton one step of it builds.
+   * any automaton one step of it builds; {@code maxProgramSize} for each regex's RE2 program.
    */
-  public InterceptPolicy(Vertx vertx, long deadlineMs, int maxStates) {
+  public InterceptPolicy(Vertx vertx, long deadlineMs, int maxStates, int maxProgramSize) {
     this.workers =
         vertx.createSharedWorkerExecutor(
             "intercept-policy", 2, deadlineMs * 10, TimeUnit.MILLISECONDS);
     this.deadlineMs = deadlineMs;
     this.maxStates = maxStates;
+    this.maxProgramSize = maxProgramSize;
+  }
+
+  /**
+   * A registration's body, read and checked on the worker pool (RE2/J's compile and the program
+   * size take time on a hostile regex): the matchers within RE2's limits and {@code
+   * max-regex-program-size}, else {@link InvalidInputException} naming the matcher.
+   */
+  public Future<InterceptRequest> read(String body) {
+    return workers
+        .executeBlocking(() -> checked(InterceptRequest.parse(body)), false)
+        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof InvalidInputException
+                        ? e
+                        : new InvalidInputException(
+                            "the matchers could not be checked within " + deadlineMs + " ms")));
+  }
+
+  private InterceptRequest checked(InterceptRequest req) {
+    List<Matcher> ms = req.matchers();
+    for (int i = 0; i < ms.size(); i++) {
+      try {
+        RegexBudget.programSize(ms.get(i).regex(), maxProgramSize);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(
+            "matcher " + (i + 1) + " (" + ms.get(i).header() + "): " + e.getMessage());
+      }
+    }
+    return req;
   }
 
   /** An intercept being registered. */

@@ -103,7 +103,7 @@ public final class RegexBudget {
               + size
               + " instructions, over the limit of "
               + maxProgramSize
-              + " (Envoy's re2.max_program_size); simplify it");
+              + " (max-regex-program-size, Envoy's re2.max_program_size); simplify it");
     }
     return (int) size;
   }

@@ -45,13 +45,20 @@ public record Matcher(String header, String regex) {
    * program-size limit is the caller's (see RegexBudget); none is applied here.
    */
   public static Pattern compile(String regex) {
+    return compile(regex, RegexBudget.NO_LIMIT);
+  }
+
+  /**
+   * {@link #compile(String)}, refusing a regex whose RE2 program is over {@code maxProgramSize}.
+   */
+  public static Pattern compile(String regex, int maxProgramSize) {
     if (regex == null) {
       throw new InvalidInputException("matcher regex is missing");
     }
     if (regex.length() > MAX_REGEX_LENGTH) {
       throw new InvalidInputException("regex is longer than " + MAX_REGEX_LENGTH + " characters");
     }
-    RegexBudget.programSize(regex, RegexBudget.NO_LIMIT);
+    RegexBudget.programSize(regex, maxProgramSize);
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {

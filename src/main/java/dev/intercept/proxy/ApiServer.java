@@ -2,10 +2,10 @@ package dev.intercept.proxy;
 
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.policy.InterceptPolicy;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.Identity;
 import dev.intercept.protocol.Intercept;
-import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.InvalidInputException;
 import dev.intercept.protocol.Names;
 import dev.intercept.protocol.Registration;
@@ -36,6 +36,7 @@ public class ApiServer extends VerticleBase {
 
   private final Config config;
   private final InterceptRegistry registry;
+  private final InterceptPolicy policy;
   private final SshEndpoint ssh;
   private final BooleanSupplier ready;
   private final AccessControl access;
@@ -48,12 +49,14 @@ public class ApiServer extends VerticleBase {
   public ApiServer(
       Config config,
       InterceptRegistry registry,
+      InterceptPolicy policy,
       SshEndpoint ssh,
       BooleanSupplier ready,
       AccessControl access) {
     this.config = config;
     this.access = access;
     this.registry = registry;
+    this.policy = policy;
     this.ssh = ssh;
     this.ready = ready;
   }
@@ -142,10 +145,14 @@ public class ApiServer extends VerticleBase {
   private void create(RoutingContext ctx) {
     String app = app(ctx);
     String name = name(ctx);
-    InterceptRequest req = InterceptRequest.parse(RequestBody.of(ctx));
-    TunnelKeys.parse(req.publicKey());
+    String body = RequestBody.of(ctx);
     allowed(ctx, Action.REGISTER, app)
-        .compose(v -> registry.create(app, name, req, who(ctx)))
+        .compose(v -> policy.read(body))
+        .compose(
+            req -> {
+              TunnelKeys.parse(req.publicKey());
+              return registry.create(app, name, req, who(ctx));
+            })
         .onSuccess(
             i -> {
               LOG.info(

@@ -10,6 +10,7 @@ import static dev.intercept.config.ConfigKey.INSECURE;
 import static dev.intercept.config.ConfigKey.LEASE_SECONDS;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
 import static dev.intercept.config.ConfigKey.MAX_INTERCEPTS;
+import static dev.intercept.config.ConfigKey.MAX_REGEX_PROGRAM_SIZE;
 import static dev.intercept.config.ConfigKey.POLICY_DEADLINE_MS;
 import static dev.intercept.config.ConfigKey.POLICY_MAX_STATES;
 import static dev.intercept.config.ConfigKey.PUBLIC_SSH_HOST;
@@ -125,6 +126,12 @@ public final class ProxyRole {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    InterceptPolicy policy =
+        new InterceptPolicy(
+            vertx,
+            config.get(POLICY_DEADLINE_MS),
+            config.get(POLICY_MAX_STATES),
+            config.get(MAX_REGEX_PROGRAM_SIZE));
     InterceptRegistry registry =
         new InterceptRegistry(
             vertx,
@@ -132,8 +139,7 @@ public final class ProxyRole {
             config.get(LEASE_SECONDS) * 1000L,
             System::currentTimeMillis,
             cluster.replicaId(),
-            new InterceptPolicy(
-                vertx, config.get(POLICY_DEADLINE_MS), config.get(POLICY_MAX_STATES)),
+            policy,
             config.get(MAX_INTERCEPTS));
     Context context = vertx.getOrCreateContext();
     TunnelServer ssh =
@@ -162,6 +168,7 @@ public final class ProxyRole {
                   new ApiServer(
                       config,
                       registry,
+                      policy,
                       new ApiServer.SshEndpoint(config.get(PUBLIC_SSH_HOST), sshPort, hostKey),
                       cluster::ready,
                       access);

@@ -45,6 +45,7 @@ public class BuiltinRouter extends VerticleBase {
   private final String appHost;
   private final int appPort;
   private final int routeTimeoutSeconds;
+  private final int maxProgramSize;
   private volatile RouteSelector selector;
   private HttpServer server;
 
@@ -53,7 +54,9 @@ public class BuiltinRouter extends VerticleBase {
     this.appHost = config.get(ConfigKey.APP_HOST);
     this.appPort = config.get(ConfigKey.APP_PORT);
     this.routeTimeoutSeconds = config.get(ConfigKey.ROUTE_TIMEOUT_SECONDS);
-    this.selector = new RouteSelector(RouteTable.empty(config.get(ConfigKey.APP_NAME)));
+    this.maxProgramSize = config.get(ConfigKey.MAX_REGEX_PROGRAM_SIZE);
+    this.selector =
+        new RouteSelector(RouteTable.empty(config.get(ConfigKey.APP_NAME)), maxProgramSize);
   }
 
   /**
@@ -106,7 +109,7 @@ public class BuiltinRouter extends VerticleBase {
   /** Compiles off the event loop; a table older than the one in use by then is not applied. */
   private void compileThenSwap(RouteTable table) {
     vertx
-        .executeBlocking(() -> new RouteSelector(table))
+        .executeBlocking(() -> new RouteSelector(table, maxProgramSize))
         .onSuccess(
             compiled -> {
               if (compiled.table().version() >= selector.table().version()) {

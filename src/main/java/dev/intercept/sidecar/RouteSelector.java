@@ -37,7 +37,7 @@ public final class RouteSelector {
    * Compiles the table; a route whose regex does not compile (or is over RE2's limits) is dropped,
    * alone, with a log line, and the rest applies. Compiling takes time: call it off the event loop.
    */
-  public RouteSelector(RouteTable table) {
+  public RouteSelector(RouteTable table, int maxProgramSize) {
     this.table = table;
     List<CompiledRoute> compiled = new ArrayList<>();
     for (Route r : table.routes()) {
@@ -45,7 +45,8 @@ public final class RouteSelector {
         List<CompiledMatcher> ms = new ArrayList<>();
         for (Matcher m : r.matchers()) {
           ms.add(
-              new CompiledMatcher(m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex())));
+              new CompiledMatcher(
+                  m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex(), maxProgramSize)));
         }
         compiled.add(new CompiledRoute(r, List.copyOf(ms)));
       } catch (InvalidInputException e) {

@@ -9,6 +9,7 @@ import static dev.intercept.config.ConfigKey.ENVOY_BINARY;
 import static dev.intercept.config.ConfigKey.ENVOY_CONFIG_DIR;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
 import static dev.intercept.config.ConfigKey.LISTEN_PORT;
+import static dev.intercept.config.ConfigKey.MAX_REGEX_PROGRAM_SIZE;
 import static dev.intercept.config.ConfigKey.PROXY_URL;
 import static dev.intercept.config.ConfigKey.REQUEST_TIMEOUT_SECONDS;
 import static dev.intercept.config.ConfigKey.ROUTE_TIMEOUT_SECONDS;
@@ -108,7 +109,9 @@ public final class SidecarRole {
             c.get(REQUEST_TIMEOUT_SECONDS));
     String dir = c.get(ENVOY_CONFIG_DIR);
     int admin = c.get(ENVOY_ADMIN_PORT);
-    EnvoyConfigWriter writer = new EnvoyConfigWriter(Path.of(dir), site, c.get(APP_NAME), admin);
+    EnvoyConfigWriter writer =
+        new EnvoyConfigWriter(
+            Path.of(dir), site, c.get(APP_NAME), admin, c.get(MAX_REGEX_PROGRAM_SIZE));
     Path binary = EnvoyProcess.find(c.get(ENVOY_BINARY));
     return vertx
         .deployVerticle(writer)

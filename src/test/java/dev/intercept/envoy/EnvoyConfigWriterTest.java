@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
+import dev.intercept.policy.RegexBudget;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
@@ -56,7 +57,11 @@ class EnvoyConfigWriterTest {
   }
 
   EnvoyConfigWriter deploy(String app) throws Exception {
-    EnvoyConfigWriter w = new EnvoyConfigWriter(dir, SITE, app, 9901);
+    return deploy(app, RegexBudget.ENVOY_MAX_PROGRAM_SIZE);
+  }
+
+  EnvoyConfigWriter deploy(String app, int maxProgramSize) throws Exception {
+    EnvoyConfigWriter w = new EnvoyConfigWriter(dir, SITE, app, 9901, maxProgramSize);
     get(vertx.deployVerticle(w));
     return w;
   }
@@ -260,5 +265,33 @@ class EnvoyConfigWriterTest {
           files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no temporary files left");
     }
+  }
+
+  @Test
+  void envoyGetsTheProgramSizeLimitAndARouteOverItIsLeftOut() throws Exception {
+    HostPort laptop = new HostPort("127.0.0.1", 9000);
+    Route big = new Route("big", List.of(new Matcher(":path", "/big.{30}")), laptop); // size 248
+    EnvoyConfigWriter w = deploy("myapp");
+    assertEquals(100, errorLevel());
+    get(w.apply(table(2, big, route("small", laptop, ":path", "/small.*"))));
+    assertEquals(
+        List.of("intercept-small->tunnel-127.0.0.1-9000", "app->app"), parsedNames().get(0));
+    get(vertx.undeploy(w.deploymentID()));
+
+    EnvoyConfigWriter raised = deploy("myapp", 300);
+    assertEquals(300, errorLevel());
+    get(raised.apply(table(3, big)));
+    assertEquals(List.of("intercept-big->tunnel-127.0.0.1-9000", "app->app"), parsedNames().get(0));
+  }
+
+  /** The RE2 program-size limit the bootstrap gives Envoy (its static runtime layer). */
+  int errorLevel() throws Exception {
+    return (int)
+        EnvoyProtos.bootstrap(read("bootstrap.yaml"))
+            .getLayeredRuntime()
+            .getLayers(0)
+            .getStaticLayer()
+            .getFieldsOrThrow("re2.max_program_size.error_level")
+            .getNumberValue();
   }
 }

@@ -2,6 +2,7 @@ package dev.intercept.envoy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.intercept.policy.RegexBudget;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.Route;
@@ -80,7 +81,7 @@ class EnvoyParityTest {
   @Test
   void envoyConfigAndBuiltinRouterDecideAlike() throws Exception {
     RouteTable t = table();
-    RouteSelector builtin = new RouteSelector(t);
+    RouteSelector builtin = new RouteSelector(t, RegexBudget.ENVOY_MAX_PROGRAM_SIZE);
     String lds = Yaml.render(EnvoyResources.lds(SITE, t));
     String cds = Yaml.render(EnvoyResources.cds(SITE, t.version(), t));
     EnvoyRouteEvaluator envoy =

@@ -1,5 +1,6 @@
 package dev.intercept.envoy;
 
+import dev.intercept.policy.RegexBudget;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.protocol.Route;
@@ -27,7 +28,8 @@ public final class EnvoyWriteBench {
               dir,
               new EnvoyResources.Site("0.0.0.0", 9900, new HostPort("127.0.0.1", 8080), 15, 5),
               "myapp",
-              9901);
+              9901,
+              RegexBudget.ENVOY_MAX_PROGRAM_SIZE);
       vertx.deployVerticle(w).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       List<Long> micros = new ArrayList<>();
       for (int v = 1; v <= n + 50; v++) {

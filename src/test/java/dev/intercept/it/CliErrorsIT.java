@@ -151,7 +151,7 @@ class CliErrorsIT {
     line =
         failsWith(2, Map.of(), "--role=client", "intercept", "myapp", "--name", "t", "-p", "8080")
             .get(0);
-    assertTrue(line.contains("Missing required option"), line);
+    assertTrue(line.contains("say which requests to take: -m HEADER REGEX"), line);
   }
 
   @Test

@@ -103,7 +103,7 @@ class HostileRegexIT {
 
     assertEquals(200, Http.get(seed.api(), "/healthz").status());
     // a route update still reaches the sidecar
-    RoleProcess bob = client("bob", "fine", "-m", ":path", "/bob/.*");
+    RoleProcess bob = client("bob", "fine", "-m", ":path", "/bob/[a-z]*"); // no digit: no ark3
     bob.awaitLine("^T: Intercept is running", 30_000);
     TestWait.until(() -> served("/bob/x").equals("container_on_laptop"), 5_000, "bob's route");
     // a tunnel gone silent is still detected dead (keepalive 2 s x 3 missed) and fails open

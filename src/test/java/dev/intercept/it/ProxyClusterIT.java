@@ -61,7 +61,10 @@ class ProxyClusterIT {
                 "--host-key-file",
                 dir.resolve("host-key.pem").toString(),
                 "--lease-seconds",
-                "30"));
+                "30",
+                // every registration here is the one local identity (no auth on loopback)
+                "--max-intercepts-per-identity",
+                "100"));
     args.addAll(secrets.args());
     args.addAll(List.of(extra));
     return started.start("replica" + (i + 1), secrets.env(), args.toArray(String[]::new));

@@ -28,7 +28,7 @@ class InterceptPolicyTest {
   static final Identity ADMIN = new Identity("root", "u3", Set.of(Identity.ADMINS));
 
   private final Vertx vertx = Vertx.vertx();
-  private final InterceptPolicy policy = new InterceptPolicy(vertx, 5_000, 10_000);
+  private final InterceptPolicy policy = new InterceptPolicy(vertx, 5_000, 10_000, 100);
 
   @AfterEach
   void close() throws Exception {
@@ -130,7 +130,7 @@ class InterceptPolicyTest {
     Intercept hard = owned("alice", "hard", m(":path", "/(a|b)*a(a|b){14}"));
     List<Matcher> other = m(":path", "/(a|b)*b(a|b){14}");
     assertTrue(refusal(policy, other, hard).contains("its automaton passes 10000 states"));
-    InterceptPolicy hurried = new InterceptPolicy(vertx, 100, 1_000_000);
+    InterceptPolicy hurried = new InterceptPolicy(vertx, 100, 1_000_000, 100);
     try {
       assertTrue(refusal(hurried, other, hard).contains("takes longer than 100 ms"));
     } finally {
@@ -140,7 +140,8 @@ class InterceptPolicyTest {
 
   @Test
   void aShortRegexWhoseAutomatonExplodesIsRefusedWithoutExhaustingTheHeap() {
-    // RE2 program size 37 (with the leading /); its deterministic automaton has 2^31 states (tens of GB unbounded)
+    // RE2 program size 37 (with the leading /); its deterministic automaton has 2^31 states (tens
+    // of GB unbounded)
     String why = refusal(policy, m(":path", "/[ab]*a[ab]{30}"));
     assertTrue(why.contains("treated as overlapping") && why.contains("10000 states"), why);
     admitted(BOB, m(":path", "/[ab]*a[ab]{8}"));

@@ -101,7 +101,7 @@ class RegexBudgetTest {
             () -> RegexBudget.programSize("(a{10}){10}", RegexBudget.ENVOY_MAX_PROGRAM_SIZE));
     assertEquals(
         "regex '(a{10}){10}' has an RE2 program of 124 instructions, over the limit of 100"
-            + " (Envoy's re2.max_program_size); simplify it",
+            + " (max-regex-program-size, Envoy's re2.max_program_size); simplify it",
         e.getMessage());
     assertEquals(124, RegexBudget.programSize("(a{10}){10}", 124));
   }

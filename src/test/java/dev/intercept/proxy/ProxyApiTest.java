@@ -403,6 +403,30 @@ class ProxyApiTest {
   }
 
   @Test
+  void theRegexBudgetIsEnvoysAndAnAdminCanRaiseIt() throws Exception {
+    // RE2 program size 248 (real RE2's ProgramSize()); Envoy refuses more than 100 by default
+    String big = "/big.{30}";
+    assertRejected(
+        400,
+        "matcher 1 (:path): regex '/big.{30}' has an RE2 program of 248 instructions, over the"
+            + " limit of 100 (max-regex-program-size",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/big",
+        body(":path", big));
+    assertRejected(
+        400,
+        "is refused by RE2: invalid repetition size",
+        HttpMethod.PUT,
+        "/api/v1/apps/myapp/intercepts/big",
+        body(":path", "((a{100}){100}){100}"));
+    fixture.close();
+    startProxy(10, Map.of(ConfigKey.MAX_REGEX_PROGRAM_SIZE, 300));
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/big", body(":path", big)).statusCode());
+  }
+
+  @Test
   void healthz() throws Exception {
     assertEquals(200, call(HttpMethod.GET, "/healthz", null).statusCode());
     assertEquals(200, call(HttpMethod.GET, "/readyz", null).statusCode());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.intercept.policy.RegexBudget;
 import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.protocol.Matcher;
@@ -52,7 +53,8 @@ class RouteSelectorTest {
   }
 
   static RouteSelector selector(Intercept... is) {
-    return new RouteSelector(RouteTable.of("myapp", 1, List.of(is)));
+    return new RouteSelector(
+        RouteTable.of("myapp", 1, List.of(is)), RegexBudget.ENVOY_MAX_PROGRAM_SIZE);
   }
 
   @Test
