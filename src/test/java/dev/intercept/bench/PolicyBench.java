@@ -3,6 +3,7 @@ package dev.intercept.bench;
 import dev.intercept.OnContext;
 import dev.intercept.ProxyFixture;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.it.HostileRegexIT;
 import dev.intercept.it.Http;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.buffer.Buffer;
@@ -88,6 +89,61 @@ public final class PolicyBench {
         warmUp = false;
       }
     }
+    hostile();
+  }
+
+  /**
+   * What refusing each of HostileRegexIT's regexes costs: bob registers it beside 4 intercepts of
+   * alice, 20 times; status, p50 and max.
+   */
+  static void hostile() throws Exception {
+    System.out.println();
+    System.out.println("| hostile regex (`:path`) | status | p50 (ms) | max (ms) |");
+    System.out.println("| --- | --- | --- | --- |");
+    Map<ConfigKey<?>, Object> settings =
+        Map.of(ConfigKey.FORWARD_PORTS, Http.freePorts(12), ConfigKey.LEASE_SECONDS, 3600);
+    try (ProxyFixture proxy = ProxyFixture.start(settings)) {
+      HttpClient http =
+          proxy
+              .vertx()
+              .createHttpClient(
+                  new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+      OnContext calls = new OnContext(proxy.vertx());
+      call(calls, http, proxy, "sidecar", HttpMethod.GET, "/api/v1/apps/myapp/routes", null);
+      for (int i = 0; i < 4; i++) {
+        call(
+            calls,
+            http,
+            proxy,
+            "alice",
+            HttpMethod.PUT,
+            "/api/v1/apps/myapp/intercepts/a" + i,
+            body(":path", "/svc-" + i + "/v[0-9]+/.*", "x-team", "(?i)team-" + i));
+      }
+      for (var e : HostileRegexIT.HOSTILE.entrySet()) {
+        List<Long> times = new ArrayList<>();
+        int status = 0;
+        for (int i = 0; i < 20; i++) {
+          long t0 = System.nanoTime();
+          status =
+              status(
+                  calls,
+                  http,
+                  proxy,
+                  "bob",
+                  HttpMethod.PUT,
+                  "/api/v1/apps/myapp/intercepts/bomb",
+                  body(":path", e.getKey()));
+          times.add(System.nanoTime() - t0);
+        }
+        System.out.printf(
+            "| `%s` | %d | %.1f | %.1f |%n",
+            e.getKey().replace("|", "\\|"),
+            status,
+            AuthBench.ms(times, 50),
+            AuthBench.ms(times, 100));
+      }
+    }
   }
 
   static String body(String... pairs) {
@@ -107,21 +163,32 @@ public final class PolicyBench {
       String path,
       String body)
       throws Exception {
-    int status =
-        calls.await(
-            () ->
-                http.request(
-                        new RequestOptions()
-                            .setMethod(method)
-                            .setHost("127.0.0.1")
-                            .setPort(proxy.apiPort())
-                            .setURI(path)
-                            .putHeader("Authorization", "Bearer " + proxy.token(user)))
-                    .compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body)))
-                    .compose(resp -> resp.body().map(b -> resp.statusCode())));
+    int status = status(calls, http, proxy, user, method, path, body);
     if (status >= 300) {
       throw new IllegalStateException(method + " " + path + " as " + user + ": " + status);
     }
+  }
+
+  static int status(
+      OnContext calls,
+      HttpClient http,
+      ProxyFixture proxy,
+      String user,
+      HttpMethod method,
+      String path,
+      String body)
+      throws Exception {
+    return calls.await(
+        () ->
+            http.request(
+                    new RequestOptions()
+                        .setMethod(method)
+                        .setHost("127.0.0.1")
+                        .setPort(proxy.apiPort())
+                        .setURI(path)
+                        .putHeader("Authorization", "Bearer " + proxy.token(user)))
+                .compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body)))
+                .compose(resp -> resp.body().map(b -> resp.statusCode())));
   }
 
   private PolicyBench() {}

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * second, and afterwards the proxy answers, a tunnel gone silent is still detected dead on time,
  * and route updates still reach the sidecar.
  */
-class HostileRegexIT {
+public class HostileRegexIT {
   /** Regex -> the status it gets. */
-  static final Map<String, Integer> HOSTILE =
+  public static final Map<String, Integer> HOSTILE =
       Map.ofEntries(
           Map.entry("((a{100}){100}){100}", 400), // RE2: bad repetition operator
           Map.entry("(a{1000}){2}", 400),
