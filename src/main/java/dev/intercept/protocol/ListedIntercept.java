@@ -30,6 +30,16 @@ public record ListedIntercept(
     }
   }
 
+  /**
+   * As shown to {@code viewer}: another identity than the owner, not an admin, sees no personal id.
+   */
+  public ListedIntercept shownTo(Identity viewer) {
+    return viewer.admin() || viewer.user().equals(owner)
+        ? this
+        : new ListedIntercept(
+            app, name, PersonalId.hidden(matchers), port, tunnel, owner, createdAt, expiresAt);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("app", app)

@@ -25,6 +25,23 @@ public final class PersonalId {
     return HexFormat.of().formatHex(b);
   }
 
+  /** What others see instead of a personal id's value in lists. */
+  public static final String HIDDEN = "(hidden: its owner's personal id)";
+
+  /**
+   * The matchers as someone other than their owner sees them: a personal id's value is left out (it
+   * is what routes requests to its developer's laptop), everything else as registered.
+   */
+  public static List<Matcher> hidden(List<Matcher> matchers) {
+    return matchers.stream()
+        .map(
+            m ->
+                m.header().equals(HEADER) && VALUE.matcher(m.regex()).matches()
+                    ? new Matcher(HEADER, HIDDEN)
+                    : m)
+        .toList();
+  }
+
   /** True when the matchers include a personal id: {@link #HEADER} with one such literal value. */
   public static boolean in(List<Matcher> matchers) {
     return matchers.stream()

@@ -182,7 +182,8 @@ public class ApiServer extends VerticleBase {
     list.onSuccess(
             all -> {
               JsonArray a = new JsonArray();
-              all.forEach(i -> a.add(i.listed().toJson()));
+              Identity viewer = who(ctx);
+              all.forEach(i -> a.add(i.listed().shownTo(viewer).toJson()));
               ApiAnswers.json(ctx, 200, a);
             })
         .onFailure(ctx::fail);

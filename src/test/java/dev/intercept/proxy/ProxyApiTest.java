@@ -9,6 +9,7 @@ import dev.intercept.ProxyFixture;
 import dev.intercept.TestWait;
 import dev.intercept.config.ConfigKey;
 import dev.intercept.it.Http;
+import dev.intercept.protocol.PersonalId;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -424,6 +425,24 @@ class ProxyApiTest {
     assertEquals(
         201,
         call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/big", body(":path", big)).statusCode());
+  }
+
+  @Test
+  void aPersonalIdIsShownToItsOwnerAndAdminsOnly() throws Exception {
+    String id = PersonalId.fresh();
+    assertEquals(
+        201,
+        call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/mine", body(PersonalId.HEADER, id))
+            .statusCode());
+    for (String viewer : new String[] {"alice", "admin", "bob"}) {
+      JsonObject listed =
+          callAs(viewer, HttpMethod.GET, "/api/v1/apps/myapp/intercepts", null)
+              .bodyAsJsonArray()
+              .getJsonObject(0);
+      String regex = listed.getJsonArray("matchers").getJsonObject(0).getString("regex");
+      assertEquals(viewer.equals("bob") ? PersonalId.HIDDEN : id, regex, viewer);
+    }
+    // routes (sidecars only) carry the real value: PolicyIT routes a tagged request by it
   }
 
   @Test
