@@ -27,8 +27,7 @@ import java.util.stream.Collectors;
  */
 public class InterceptRegistry {
   private final InterceptStore store;
-  private final InterceptPolicy policy;
-  private final int maxPerIdentity;
+  private final Admission admission;
   private final List<Integer> portPool;
   private final long leaseMillis;
   private final Supplier<Long> clock;
@@ -43,8 +42,7 @@ public class InterceptRegistry {
       InterceptPolicy policy,
       int maxPerIdentity) {
     this.store = new InterceptStore(vertx, clock);
-    this.policy = policy;
-    this.maxPerIdentity = maxPerIdentity;
+    this.admission = new Admission(policy, maxPerIdentity);
     this.replicaId = replicaId;
     this.portPool = List.copyOf(portPool);
     this.leaseMillis = leaseMillis;
@@ -69,47 +67,47 @@ public class InterceptRegistry {
 
   /**
    * Creates the intercept, or refreshes it when the same owner registers the same name again (a
-   * client re-registering keeps its port).
+   * client re-registering keeps its port). The policy's analysis (up to policy-deadline-ms) runs
+   * before the cluster-wide lock is taken, against the intercepts of that moment; under the lock it
+   * runs again only if the app's intercepts changed meanwhile, so one slow analysis does not hold
+   * every other registration up.
    */
   public Future<Intercept> create(String app, String name, InterceptRequest req, Identity who) {
+    Candidate candidate = new Candidate(app, name, req.matchers(), who);
     return store
         .sidecarSeenAt(app)
         .compose(
             seenAt ->
-                store.locked(
-                    () ->
-                        store
-                            .all()
-                            .compose(
-                                all -> {
-                                  Intercept i =
-                                      created(all, app, name, req, who.user(), seenAt != null);
-                                  checkShare(all.values(), i, who);
-                                  List<Intercept> others =
-                                      all.values().stream()
-                                          .filter(
-                                              o -> o.app().equals(app) && !o.key().equals(i.key()))
-                                          .toList();
-                                  return policy
-                                      .admit(new Candidate(app, name, req.matchers(), who), others)
-                                      .compose(v -> store.put(i))
-                                      .compose(v -> store.bumpVersion(app))
-                                      .map(v -> i);
-                                })));
-  }
-
-  /** A per-identity cap on intercepts: a new one over it is a 429 (re-registering is not new). */
-  private void checkShare(Collection<Intercept> all, Intercept i, Identity who) {
-    long mine =
-        all.stream().filter(o -> o.owner().equals(who.user()) && !o.key().equals(i.key())).count();
-    if (mine >= maxPerIdentity) {
-      throw new ApiFailure.TooMany(
-          who.user()
-              + " has "
-              + mine
-              + " intercepts, the most one identity may hold (max-intercepts-per-identity);"
-              + " remove one first");
-    }
+                store
+                    .all()
+                    .compose(
+                        before ->
+                            admission.analyse(
+                                candidate,
+                                before,
+                                created(before, app, name, req, who.user(), seenAt != null)))
+                    .compose(
+                        checked ->
+                            store.locked(
+                                () ->
+                                    store
+                                        .all()
+                                        .compose(
+                                            all -> {
+                                              Intercept i =
+                                                  created(
+                                                      all,
+                                                      app,
+                                                      name,
+                                                      req,
+                                                      who.user(),
+                                                      seenAt != null);
+                                              return admission
+                                                  .confirm(candidate, all, i, checked)
+                                                  .compose(v -> store.put(i))
+                                                  .compose(v -> store.bumpVersion(app))
+                                                  .map(v -> i);
+                                            }))));
   }
 
   private Intercept created(

@@ -19,8 +19,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -425,6 +427,39 @@ class ProxyApiTest {
     assertEquals(
         201,
         call(HttpMethod.PUT, "/api/v1/apps/myapp/intercepts/big", body(":path", big)).statusCode());
+  }
+
+  @Test
+  void twoOverlappingRegistrationsAtOnceNeverBothSucceed() throws Exception {
+    // each is analysed before the registry's lock against what was there, and again under it
+    // when the app changed meanwhile: of two racing overlaps, exactly one is stored
+    for (int round = 0; round < 10; round++) {
+      String a = "/api/v1/apps/myapp/intercepts/a" + round;
+      String b = "/api/v1/apps/myapp/intercepts/b" + round;
+      String path = "/race" + round + "/.*";
+      List<Integer> statuses =
+          calls.await(
+              () ->
+                  Future.all(
+                          put("alice", a, body(":path", path)),
+                          put("bob", b, body(":path", path + "x")))
+                      .map(
+                          all ->
+                              Stream.of(0, 1)
+                                  .map(i -> all.<HttpResponse<Buffer>>resultAt(i).statusCode())
+                                  .sorted()
+                                  .toList()));
+      assertEquals(List.of(201, 409), statuses, "round " + round);
+      callAs("alice", HttpMethod.DELETE, a, null);
+      callAs("bob", HttpMethod.DELETE, b, null);
+    }
+  }
+
+  /** A PUT as {@code user}, not awaited (on the test's context, through {@link #calls}). */
+  Future<HttpResponse<Buffer>> put(String user, String path, String body) {
+    return web.request(HttpMethod.PUT, proxy.apiPort(), "127.0.0.1", path)
+        .bearerTokenAuthentication(fixture.token(user))
+        .sendBuffer(Buffer.buffer(body));
   }
 
   @Test
