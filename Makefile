@@ -1,4 +1,4 @@
-# intercept: build, test, demo, bench. Needs a JDK 17 and Maven (and curl for the demo).
+# intercept: build, test, demo, bench, image. Needs a JDK 17 and Maven (curl for the demo, podman for the image).
 JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)

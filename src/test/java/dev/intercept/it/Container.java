@@ -2,15 +2,18 @@ package dev.intercept.it;
 
 import dev.intercept.TestWait;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.stream.Stream;
 
 /**
  * A container of the image run by a test: {@code podman run --rm} attached, so its output lines
@@ -79,6 +82,28 @@ public final class Container implements AutoCloseable {
     if (root) {
       Files.setAttribute(p, "unix:uid", IMAGE_UID);
       Files.setAttribute(p, "unix:gid", IMAGE_UID);
+    }
+  }
+
+  /** podman run options of a sidecar for myapp (app port 8080) on {@code network}. */
+  public static List<String> sidecarOptions(String network, String token) {
+    return List.of(
+        "--network",
+        network,
+        "--env",
+        "APPNAME=myapp",
+        "--env",
+        "APPPORT=8080",
+        "--env",
+        "INTERCEPT_TOKEN=" + token);
+  }
+
+  /** Deletes a test's directory tree (root deletes what containers wrote there as 10001). */
+  public static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

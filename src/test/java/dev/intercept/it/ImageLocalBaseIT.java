@@ -118,16 +118,7 @@ class ImageLocalBaseIT {
     String hostKey = proxy.awaitLogLine("SSH host key (.*)", 10_000).group(1);
 
     String proxyUrl = "--proxy-url=http://" + proxyName + ":8081";
-    List<String> sidecarEnv =
-        List.of(
-            "--network",
-            network,
-            "--env",
-            "APPNAME=myapp",
-            "--env",
-            "APPPORT=8080",
-            "--env",
-            "INTERCEPT_TOKEN=" + tokens.of("sidecar"));
+    List<String> sidecarEnv = Container.sidecarOptions(network, tokens.of("sidecar"));
     Container sidecar = start("sidecar", sidecarEnv, "--role=sidecar", proxyUrl);
     sidecar.awaitLine("connected to the proxy", 30_000);
 

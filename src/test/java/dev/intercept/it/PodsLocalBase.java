@@ -4,15 +4,12 @@ import dev.intercept.TestTokens;
 import dev.intercept.TestWait;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The seed's cluster side in pods of the image (built on a local base): {@code podman kube play} of
@@ -160,10 +157,6 @@ public final class PodsLocalBase implements AutoCloseable {
       Podman.tryRun("volume", "rm", "--force", v + run);
     }
     Podman.tryRun("network", "rm", "--force", network);
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Container.deleteTree(dir);
   }
 }
