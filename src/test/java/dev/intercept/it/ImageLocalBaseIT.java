@@ -80,6 +80,7 @@ class ImageLocalBaseIT {
 
   @Test
   void proxySidecarsAndClientRunReadOnlyOnAPodmanNetwork() throws Exception {
+    LocalBaseImage.get();
     String network = "intercept-it-" + run;
     Podman.run("network", "create", network);
     started.add(() -> Podman.tryRun("network", "rm", "--force", network));
