@@ -14,7 +14,10 @@ IMAGE=${IMAGE:-localhost/intercept:$VERSION}
 ARGS=(build --network=none --layers=false --tag "$IMAGE" --file Dockerfile)
 [ -n "${BASE:-}" ] && ARGS+=(--build-arg "BASE=$BASE")
 OLD=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
-podman "${ARGS[@]}" . >&2
+if ! podman "${ARGS[@]}" . >&2; then
+  [ -z "${BASE:-}" ] && echo "image: no registry reachable? build on a local base: make image BASE=\$(scripts/local-base.sh)" >&2
+  exit 1
+fi
 # the previous build of this tag, now untagged: removed unless a container still uses it
 NEW=$(podman image inspect --format '{{.Id}}' "$IMAGE")
 if [ -n "$OLD" ] && [ "$OLD" != "$NEW" ]; then podman rmi "$OLD" >/dev/null 2>&1 || true; fi
