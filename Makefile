@@ -1,9 +1,9 @@
-# intercept: build, test, demo, bench. Needs a JDK 17 and Maven (and curl for the demo).
+# intercept: build, test, demo, bench, image. Needs a JDK 17 and Maven (curl for the demo, podman for the image).
 JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean format docs
+.PHONY: build test demo bench clean format docs image
 
 build: $(JSA)
 
@@ -16,6 +16,11 @@ $(JSA): $(JAR)
 
 test:
 	mvn -B clean verify
+
+# the one image with podman: localhost/intercept:VERSION (docs/image.md); `make image
+# BASE=IMAGE` builds on another JRE 17 base, e.g. BASE=$$(scripts/local-base.sh) with no registry
+image: $(JAR)
+	BASE="$(BASE)" IMAGE="$(IMAGE)" scripts/image.sh
 
 demo: $(JSA)
 	scripts/demo.sh

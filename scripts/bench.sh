@@ -29,6 +29,13 @@ echo "## Never stale, never broken (issue 6)" | tee -a bench-out/activation.md
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.it.ResilienceBench "${RESILIENCE_RUNS:-3}" \
   "${CHURN_SECONDS:-60}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 
+# The image and pods (issue 12): needs podman (skipped, saying so, without); builds the image on
+# the local base (scripts/local-base.sh) as the tests do
+echo | tee -a bench-out/activation.md
+echo "## The image, containers and pods (issue 12)" | tee -a bench-out/activation.md
+java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ImageBench "${IMAGE_RUNS:-5}" \
+  2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+
 # SSH tunnel (issue 5): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our proxy.
 # A throwaway sshd on a free high port, with its own config, host key and authorized_keys in a temp dir.
 echo | tee -a bench-out/activation.md

@@ -54,16 +54,26 @@ public class EnvoyConfigWriter extends VerticleBase {
     String node = "intercept-sidecar-" + (app.isEmpty() ? "plain" : app);
     return vertx.executeBlocking(
         () -> {
-          Files.createDirectories(dir);
-          AtomicFile.replace(
-              bootstrap(),
-              Yaml.render(
-                  EnvoyResources.bootstrap(
-                      node,
-                      app.isEmpty() ? "plain" : app,
-                      adminPort,
-                      dir.toAbsolutePath().toString(),
-                      maxProgramSize)));
+          try {
+            Files.createDirectories(dir);
+            AtomicFile.replace(
+                bootstrap(),
+                Yaml.render(
+                    EnvoyResources.bootstrap(
+                        node,
+                        app.isEmpty() ? "plain" : app,
+                        adminPort,
+                        dir.toAbsolutePath().toString(),
+                        maxProgramSize)));
+          } catch (IOException e) {
+            // e.g. the image's read-only root filesystem where no volume is mounted
+            throw new IOException(
+                "cannot write Envoy's config in "
+                    + dir
+                    + " (--envoy-config-dir: mount a volume shared with Envoy there): "
+                    + e.getMessage(),
+                e);
+          }
           write(current, current);
           return null;
         });

@@ -18,10 +18,11 @@ import java.util.Map;
  * bench`; prints a Markdown table.
  */
 public final class ActivationBench {
-  private static int sidecar;
   private static int api;
-  private static int laptop;
   private static String token;
+
+  /** Where a client intercepts myapp: the proxy's API, the sidecar's and laptop's ports. */
+  record Target(int api, int sidecar, int laptop, String token) {}
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -30,8 +31,7 @@ public final class ActivationBench {
       SeedSetup seed = SeedSetup.start(roles, 4);
       token = seed.tokens().of("alice");
       api = seed.api();
-      laptop = seed.laptop();
-      sidecar = seed.sidecar();
+      Target target = new Target(api, seed.sidecar(), seed.laptop(), token);
 
       Path jsa =
           Path.of(System.getProperty("intercept.jar", "target/intercept.jar"))
@@ -61,10 +61,10 @@ public final class ActivationBench {
         List<Long> exit = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
           anchor.add(listOnce(v.getValue()));
-          long[] t = interceptOnce(v.getValue(), i);
-          on.add(t[0]);
-          off.add(t[1]);
-          exit.add(t[2]);
+          long[] t = interceptOnce(target, v.getValue(), "bench" + i);
+          on.add(t[1]);
+          off.add(t[2]);
+          exit.add(t[3]);
         }
         System.out.printf(
             "| `%s` | %d | %d | %d | %d |%n",
@@ -97,13 +97,16 @@ public final class ActivationBench {
     return (System.nanoTime() - t0) / 1_000_000;
   }
 
-  /** {start → laptop, Ctrl-C → pod, Ctrl-C → client exited} in ms. */
-  private static long[] interceptOnce(List<String> flags, int i) throws Exception {
+  /**
+   * {start → "Intercept is running", start → laptop, Ctrl-C → pod, Ctrl-C → client exited} in ms,
+   * for one client intercepting /ark3 of myapp.
+   */
+  static long[] interceptOnce(Target t, List<String> flags, String name) throws Exception {
     long t0 = System.nanoTime();
     try (RoleProcess c =
         RoleProcess.start(
             "client",
-            Map.of("INTERCEPT_TOKEN", token),
+            Map.of("INTERCEPT_TOKEN", t.token()),
             flags,
             "--role=client",
             "intercept",
@@ -112,33 +115,34 @@ public final class ActivationBench {
             ":path",
             ".*ark3.*",
             "--name",
-            "bench" + i,
+            name,
             "-p",
-            Integer.toString(laptop),
+            Integer.toString(t.laptop()),
             "--proxy-url",
-            "http://127.0.0.1:" + api)) {
+            "http://127.0.0.1:" + t.api())) {
       // no load while the client starts (2 cores): wait for its "running" line, then poll fast;
       // the proxy publishes the route before it confirms the tunnel, so nothing is missed
       c.awaitLine("^T: Intercept is running", 30_000);
-      awaitServedBy("container_on_laptop", 30_000, c);
+      long running = System.nanoTime() - t0;
+      awaitServedBy(t, "container_on_laptop", 30_000, c);
       long on = System.nanoTime() - t0;
       long t1 = System.nanoTime();
       c.signal("INT");
-      awaitServedBy("the-app-pod", 30_000, c);
+      awaitServedBy(t, "the-app-pod", 30_000, c);
       long off = System.nanoTime() - t1;
       if (c.awaitExit(30_000) != 0) {
         throw new IllegalStateException("client failed: " + c.stderr());
       }
       long exit = System.nanoTime() - t1;
-      return new long[] {on / 1_000_000, off / 1_000_000, exit / 1_000_000};
+      return new long[] {running / 1_000_000, on / 1_000_000, off / 1_000_000, exit / 1_000_000};
     }
   }
 
-  private static void awaitServedBy(String who, long timeoutMs, RoleProcess client)
+  private static void awaitServedBy(Target t, String who, long timeoutMs, RoleProcess client)
       throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
-      if (Http.get(sidecar, "/ark3").firstLine().equals("Request served by " + who)) {
+      if (Http.get(t.sidecar(), "/ark3").firstLine().equals("Request served by " + who)) {
         return;
       }
       Thread.sleep(1);

@@ -77,6 +77,14 @@ public final class RoleProcess implements AutoCloseable {
     return new RoleProcess(label, pb.start());
   }
 
+  /**
+   * Any command whose output is collected like a role's: e.g. {@code podman run} of the image
+   * (attached, so its lines stream here) or {@code podman logs -f}.
+   */
+  public static RoleProcess command(String label, List<String> command) throws IOException {
+    return new RoleProcess(label, new ProcessBuilder(command).start());
+  }
+
   /** The config directory of this test JVM's role processes (pinned host keys). */
   static final Path CONFIG_HOME = configHome();
 
