@@ -22,26 +22,41 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     version = Cli.VERSION,
     description = "Developer CLI.",
-    subcommands = {InterceptCommand.class, ListCommand.class})
+    subcommands = {
+      InterceptCommand.class,
+      ListCommand.class,
+      InstallCommand.class,
+      InjectCommand.class,
+      UninjectCommand.class
+    })
 final class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     System.err.println(
-        "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT' or 'list'"
-            + " (see --help)");
+        "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT', 'list',"
+            + " 'install', 'inject' or 'uninject' (see --help)");
     return 2;
   }
 
   /**
-   * The client's settings (--proxy-url, ...) are added to every command from their declarations.
+   * The client's settings (--proxy-url, ...) are added to every command that talks to the proxy,
+   * from their declarations.
    */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ClientCommand());
-    cl.getSubcommands()
-        .values()
-        .forEach(sub -> SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT));
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommand() instanceof Offline) {
+        // manifests are UTF-8 whatever the platform's charset
+        sub.setOut(ManifestInput.utf8Stdout());
+      } else {
+        SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT);
+      }
+    }
     return cl;
   }
+
+  /** A command that works on files alone (install, inject, uninject): no proxy, no settings. */
+  interface Offline {}
 
   /** What every client command shares: its settings, and a small Vert.x. */
   abstract static class Common {

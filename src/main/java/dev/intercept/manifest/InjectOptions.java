@@ -1,0 +1,31 @@
+package dev.intercept.manifest;
+
+import dev.intercept.config.ConfigKey;
+
+/**
+ * What inject adds: the image, where the proxy is, which port is the app's (null: the only one, or
+ * the one a Service in the input targets), the app's name (null: the workload's), the data plane,
+ * Envoy's image, and a Secret holding the sidecar's token (null: a projected service-account token,
+ * which the proxy's TokenReview checks).
+ */
+public record InjectOptions(
+    String image,
+    String proxyNamespace,
+    String port,
+    String appName,
+    boolean envoy,
+    String envoyImage,
+    String tokenSecret) {
+
+  public static final String ENVOY_IMAGE = "envoyproxy/envoy:v1.31-latest";
+
+  /** The proxy's API inside the cluster: its Service in its namespace. */
+  public String proxyUrl() {
+    return "http://"
+        + ProxyNames.PROXY
+        + "."
+        + proxyNamespace
+        + ".svc:"
+        + ConfigKey.API_PORT.defaultValue();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.intercept.manifest;
+
+import dev.intercept.protocol.InvalidInputException;
+import dev.intercept.protocol.Names;
+import java.util.List;
+
+/**
+ * What install prints: the namespace, how many replicas (more than one: a Hazelcast cluster with
+ * its Secret), the image, the service accounts whose tokens are sidecars ({@code NAMESPACE:NAME}),
+ * and whether to print fresh Secrets ({@link Secrets}).
+ */
+public record InstallOptions(
+    String namespace,
+    int replicas,
+    String image,
+    List<String> sidecarServiceAccounts,
+    Secrets secrets) {
+
+  /** The manifests only (safe to commit), both, or the Secrets only (create them once). */
+  public enum Secrets {
+    NONE,
+    INCLUDE,
+    ONLY
+  }
+
+  public static final int MAX_REPLICAS = 15;
+
+  /** Refuses what Kubernetes would refuse, before anything is printed. */
+  public InstallOptions {
+    Names.check("--namespace", namespace);
+    if (replicas < 1 || replicas > MAX_REPLICAS) {
+      throw new InvalidInputException(
+          "--replicas must be from 1 to " + MAX_REPLICAS + ", got " + replicas);
+    }
+    if (image == null || image.isBlank() || !image.equals(image.strip()) || image.contains(" ")) {
+      throw new InvalidInputException("--image must be an image reference, got '" + image + "'");
+    }
+    for (String sa : sidecarServiceAccounts) {
+      String[] parts = sa.split(":", -1);
+      if (parts.length != 2
+          || !Names.LABEL.matcher(parts[0]).matches()
+          || !parts[1].matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        throw new InvalidInputException(
+            "--sidecar-service-accounts takes NAMESPACE:NAME,... (e.g. default:the-app), got '"
+                + sa
+                + "'");
+      }
+    }
+    sidecarServiceAccounts = List.copyOf(sidecarServiceAccounts);
+  }
+
+  public boolean clustered() {
+    return replicas > 1;
+  }
+}
