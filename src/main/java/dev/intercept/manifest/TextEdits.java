@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * was given.
  */
 final class TextEdits {
-  private record Edit(int start, int end, String text, int order) {}
+  /** {@code lines}: a removal of whole lines (adjacent ones merge; see {@link #apply}). */
+  private record Edit(int start, int end, String text, int order, boolean lines) {}
 
   private final YamlSource src;
   private final List<Edit> edits = new ArrayList<>();
@@ -102,10 +103,7 @@ final class TextEdits {
       for (int i : out) {
         int from = src.lineStart(src.start(starts.get(i)));
         int to = src.lineEnd(src.contentEnd(entryOrItem(collection, i)));
-        if (to == src.text.length() && !src.text.endsWith("\n") && from > 0) {
-          from -= src.text.startsWith("\r\n", from - 2) ? 2 : 1;
-        }
-        add(from, to, "");
+        edits.add(new Edit(from, to, "", edits.size(), true));
       }
       return;
     }
@@ -150,27 +148,44 @@ final class TextEdits {
   }
 
   private void add(int start, int end, String text) {
-    edits.add(new Edit(start, end, text, edits.size()));
+    edits.add(new Edit(start, end, text, edits.size(), false));
   }
 
-  /** The text with every edit made. Edits must not overlap (a bug if they do). */
+  /**
+   * The text with every edit made. Edits must not overlap (a bug if they do). Removed lines that
+   * touch merge; when they reach the end of a text whose last line has no line break, the line
+   * break before them goes too (what an insertion there added).
+   */
   String apply() {
-    List<Edit> sorted =
-        edits.stream()
-            .sorted(
-                Comparator.comparingInt(Edit::start)
-                    .thenComparingInt(Edit::end)
-                    .thenComparingInt(Edit::order))
-            .toList();
+    List<Edit> sorted = new ArrayList<>();
+    edits.stream()
+        .sorted(
+            Comparator.comparingInt(Edit::start)
+                .thenComparingInt(Edit::end)
+                .thenComparingInt(Edit::order))
+        .forEach(
+            e -> {
+              Edit last = sorted.isEmpty() ? null : sorted.get(sorted.size() - 1);
+              if (last != null && last.lines() && e.lines() && last.end() == e.start()) {
+                sorted.set(sorted.size() - 1, new Edit(last.start(), e.end(), "", e.order(), true));
+              } else {
+                sorted.add(e);
+              }
+            });
+    String text = src.text;
     StringBuilder out = new StringBuilder();
     int at = 0;
     for (Edit e : sorted) {
-      if (e.start() < at) {
-        throw new IllegalStateException("overlapping edits at " + e.start());
+      int start = e.start();
+      if (e.lines() && e.end() == text.length() && !text.endsWith("\n") && start > 0) {
+        start -= text.startsWith("\r\n", start - 2) ? 2 : 1;
       }
-      out.append(src.text, at, e.start()).append(e.text());
+      if (start < at) {
+        throw new IllegalStateException("overlapping edits at " + start);
+      }
+      out.append(text, at, start).append(e.text());
       at = e.end();
     }
-    return out.append(src.text.substring(at)).toString();
+    return out.append(text.substring(at)).toString();
   }
 }
