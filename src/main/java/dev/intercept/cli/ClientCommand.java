@@ -44,14 +44,11 @@ final class ClientCommand implements Callable<Integer> {
    */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ClientCommand());
-    for (CommandLine sub : cl.getSubcommands().values()) {
-      if (sub.getCommand() instanceof Offline) {
-        // manifests are UTF-8 whatever the platform's charset
-        sub.setOut(ManifestInput.utf8Stdout());
-      } else {
-        SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT);
-      }
-    }
+    cl.getSubcommands().values().stream()
+        .filter(sub -> !(sub.getCommand() instanceof Offline))
+        .forEach(sub -> SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT));
+    // manifests are UTF-8 whatever the platform's charset (picocli hands the parent's to all)
+    cl.setOut(ManifestInput.utf8Stdout());
     return cl;
   }
 

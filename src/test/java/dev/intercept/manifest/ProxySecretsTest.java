@@ -18,6 +18,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PfxOptions;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,8 +167,7 @@ class ProxySecretsTest {
     var key = TunnelKeys.generate();
     Instant now = Instant.parse("2049-06-01T00:00:00Z");
     KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(
-        new java.io.ByteArrayInputStream(EventBusKeystore.create(key, password, now)), password);
+    ks.load(new ByteArrayInputStream(EventBusKeystore.create(key, password, now)), password);
     X509Certificate cert = (X509Certificate) ks.getCertificate(EventBusKeystore.ALIAS);
     assertEquals("CN=intercept-proxy", cert.getSubjectX500Principal().getName());
     assertEquals(cert.getSubjectX500Principal(), cert.getIssuerX500Principal());
