@@ -155,7 +155,8 @@ final class SidecarParts {
           .endSource()
           .endProjected();
     } else {
-      token.withNewSecret().withSecretName(o.tokenSecret()).endSecret();
+      // optional spelled out: podman kube play (4.3) fails on a secret volume without it
+      token.withNewSecret().withSecretName(o.tokenSecret()).withOptional(false).endSecret();
     }
     out.add(token.build());
     out.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());

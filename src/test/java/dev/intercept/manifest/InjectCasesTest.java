@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.protocol.InvalidInputException;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What inject cannot handle, it refuses with one line that says what and where, before any change;
- * and what uninject finds changed since inject, it leaves to the user.
+ * what uninject finds changed since inject, it leaves to the user; and the options' cases.
  */
-class InjectRefusalsTest {
+class InjectCasesTest {
   private static final InjectOptions DEFAULTS = options(null, null, false);
 
   static InjectOptions options(String port, String app, boolean envoy) {
@@ -223,5 +224,31 @@ class InjectRefusalsTest {
             + service;
     String again = SidecarInjection.inject(withOtherApp, DEFAULTS).text();
     assertTrue(again.endsWith(service), again);
+  }
+
+  @Test
+  void aTokenSecretReplacesTheProjectedToken() {
+    InjectOptions o =
+        new InjectOptions(
+            "intercept:1.0",
+            "intercept",
+            "http",
+            null,
+            false,
+            InjectOptions.ENVOY_IMAGE,
+            "web-token");
+    String out = SidecarInjection.inject(deployment("web", "{app: web}", WEB, SERVICE), o).text();
+    var volume =
+        StrictManifests.only(StrictManifests.parse(out), Deployment.class, "web")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .get(0);
+    assertEquals("intercept-token", volume.getName());
+    assertEquals("web-token", volume.getSecret().getSecretName());
+    assertFalse(volume.getSecret().getOptional());
+    assertEquals(null, volume.getProjected());
+    assertTrue(out.contains("--token-file=/var/run/secrets/intercept/token"));
   }
 }
