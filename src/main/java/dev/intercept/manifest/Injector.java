@@ -46,7 +46,7 @@ final class Injector {
       } else {
         ServiceDoc.of(n).ifPresent(s -> in.services.put(s, e.render()));
         String kind = Nodes.text(n, "kind");
-        if (Workload.OTHER_POD_KINDS.contains(kind)) {
+        if (kind != null && Workload.OTHER_POD_KINDS.contains(kind)) {
           in.notes.add("left as is: " + ManifestObjects.id(n) + " (inject takes " + kinds() + ")");
         }
       }

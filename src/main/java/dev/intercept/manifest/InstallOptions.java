@@ -25,6 +25,15 @@ public record InstallOptions(
 
   public static final int MAX_REPLICAS = 15;
 
+  /** A DNS subdomain: what Kubernetes takes as the name of a ServiceAccount or a Secret. */
+  static final String SUBDOMAIN = "[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?";
+
+  static void checkImage(String option, String image) {
+    if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
+      throw new InvalidInputException(option + " must be an image reference, got '" + image + "'");
+    }
+  }
+
   /** Refuses what Kubernetes would refuse, before anything is printed. */
   public InstallOptions {
     Names.check("--namespace", namespace);
@@ -32,14 +41,12 @@ public record InstallOptions(
       throw new InvalidInputException(
           "--replicas must be from 1 to " + MAX_REPLICAS + ", got " + replicas);
     }
-    if (image == null || image.isBlank() || !image.equals(image.strip()) || image.contains(" ")) {
-      throw new InvalidInputException("--image must be an image reference, got '" + image + "'");
-    }
+    checkImage("--image", image);
     for (String sa : sidecarServiceAccounts) {
       String[] parts = sa.split(":", -1);
       if (parts.length != 2
           || !Names.LABEL.matcher(parts[0]).matches()
-          || !parts[1].matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+          || !parts[1].matches(SUBDOMAIN)) {
         throw new InvalidInputException(
             "--sidecar-service-accounts takes NAMESPACE:NAME,... (e.g. default:the-app), got '"
                 + sa

@@ -65,6 +65,9 @@ record ServiceDoc(MappingNode root, String name, String namespace, SequenceNode 
     List<Node> items = portItems();
     for (int i = 0; i < items.size(); i++) {
       String target = Nodes.text(items.get(i), "targetPort");
+      if (Nodes.text(items.get(i), "port") == null || !(items.get(i) instanceof MappingNode)) {
+        continue;
+      }
       if (target == null) {
         target = Nodes.text(items.get(i), "port");
       }

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -117,9 +116,5 @@ final class Uninjector {
       }
     }
     return out;
-  }
-
-  static boolean isOurs(NodeTuple t) {
-    return InjectRecord.ANNOTATION.equals(Nodes.text(t.getKeyNode()));
   }
 }

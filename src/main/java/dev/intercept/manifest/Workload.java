@@ -40,7 +40,10 @@ record Workload(
   static Optional<Workload> of(Node doc) {
     String kind = Nodes.text(doc, "kind");
     String api = Nodes.text(doc, "apiVersion");
-    if (!(doc instanceof MappingNode root) || !KINDS.contains(kind) || !"apps/v1".equals(api)) {
+    if (!(doc instanceof MappingNode root)
+        || kind == null
+        || !KINDS.contains(kind)
+        || !"apps/v1".equals(api)) {
       return Optional.empty();
     }
     String name = Nodes.mapping(root, "metadata").map(m -> Nodes.text(m, "name")).orElse(null);

@@ -251,4 +251,39 @@ class InjectCasesTest {
     assertEquals(null, volume.getProjected());
     assertTrue(out.contains("--token-file=/var/run/secrets/intercept/token"));
   }
+
+  @Test
+  void emptyAndCommentOnlyDocumentsPass() {
+    String in =
+        "---\n# only a comment\n---\n"
+            + deployment("web", "{app: web}", WEB, SERVICE)
+            + "---\n\n...\n";
+    String out = SidecarInjection.inject(in, options("http", null, false)).text();
+    assertTrue(out.startsWith("---\n# only a comment\n---\n"));
+    assertTrue(out.endsWith("---\n\n...\n"));
+    assertEquals(in, SidecarInjection.uninject(out).text());
+  }
+
+  @Test
+  void badOptionsAreRefusedBeforeAnythingIsRead() {
+    assertEquals(
+        "--proxy-namespace 'Intercept' must be at most 63 characters of a-z, 0-9 and '-', starting"
+            + " and ending with a letter or digit",
+        assertThrows(
+                InvalidInputException.class,
+                () -> new InjectOptions("i", "Intercept", null, null, false, "e", null))
+            .getMessage());
+    assertEquals(
+        "--image must be an image reference, got 'a b'",
+        assertThrows(
+                InvalidInputException.class,
+                () -> new InjectOptions("a b", "intercept", null, null, false, "e", null))
+            .getMessage());
+    assertThrows(
+        InvalidInputException.class,
+        () -> new InjectOptions("i", "intercept", null, "My_App", false, "e", null));
+    assertThrows(
+        InvalidInputException.class,
+        () -> new InjectOptions("i", "intercept", null, null, false, "e", "Token!"));
+  }
 }
