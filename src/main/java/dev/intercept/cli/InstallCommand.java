@@ -80,19 +80,6 @@ final class InstallCommand implements Callable<Integer>, ClientCommand.Offline {
     return new ManifestInput.Output(ManifestWriter.yaml(header(o), ProxyManifests.of(o)), notes(o));
   }
 
-  /** How to make these manifests again: every option, defaults included. */
-  static String command(InstallOptions o) {
-    return "intercept install --namespace "
-        + o.namespace()
-        + " --replicas "
-        + o.replicas()
-        + " --image "
-        + o.image()
-        + (o.sidecarServiceAccounts().isEmpty()
-            ? ""
-            : " --sidecar-service-accounts " + String.join(",", o.sidecarServiceAccounts()));
-  }
-
   static List<String> header(InstallOptions o) {
     String what =
         switch (o.secrets()) {
@@ -100,27 +87,24 @@ final class InstallCommand implements Callable<Integer>, ClientCommand.Offline {
           case INCLUDE -> "the proxy's manifests and fresh SECRETS (never commit this output)";
           case ONLY -> "fresh SECRETS for the proxy (never commit this output)";
         };
-    return List.of(Cli.VERSION + ": " + what + ", made by:", command(o));
+    return List.of(Cli.VERSION + ": " + what + ", made by:", o.command());
   }
 
   private static List<String> notes(InstallOptions o) {
     List<String> notes = new ArrayList<>();
-    String secrets =
-        ProxyNames.HOST_KEY_SECRET + (o.clustered() ? " and " + ProxyNames.CLUSTER_SECRET : "");
     switch (o.secrets()) {
       case NONE ->
           notes.add(
-              "the proxy starts once the Secrets "
-                  + secrets
+              "the proxy starts once "
+                  + o.secretNames()
                   + " exist: create them once with "
-                  + command(o)
-                  + " --secrets-only | kubectl create -f -");
+                  + o.createSecrets());
       case INCLUDE, ONLY ->
           notes.add(
-              "the Secrets "
-                  + secrets
-                  + " are fresh: create them once (kubectl create), never commit them; applying"
-                  + " new ones replaces the host key clients pinned");
+              "printed fresh: "
+                  + o.secretNames()
+                  + ". Create once (kubectl create), never commit; applying new ones replaces the"
+                  + " host key clients pinned");
     }
     if (o.secrets() != InstallOptions.Secrets.ONLY && o.sidecarServiceAccounts().isEmpty()) {
       notes.add(

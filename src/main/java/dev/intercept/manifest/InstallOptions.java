@@ -59,4 +59,33 @@ public record InstallOptions(
   public boolean clustered() {
     return replicas > 1;
   }
+
+  /** How to print these manifests again: every option, defaults included. */
+  public String command() {
+    return "intercept install --namespace "
+        + namespace
+        + " --replicas "
+        + replicas
+        + " --image "
+        + image
+        + (sidecarServiceAccounts.isEmpty()
+            ? ""
+            : " --sidecar-service-accounts " + String.join(",", sidecarServiceAccounts));
+  }
+
+  /** The Secrets the Deployment refers to, in words. */
+  public String secretNames() {
+    return clustered()
+        ? "the Secrets " + ProxyNames.HOST_KEY_SECRET + " and " + ProxyNames.CLUSTER_SECRET
+        : "the Secret " + ProxyNames.HOST_KEY_SECRET;
+  }
+
+  /** How to create them, once. */
+  public String createSecrets() {
+    return "intercept install --namespace "
+        + namespace
+        + " --replicas "
+        + replicas
+        + " --secrets-only | kubectl create -f -";
+  }
 }

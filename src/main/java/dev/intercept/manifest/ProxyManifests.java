@@ -80,9 +80,16 @@ public final class ProxyManifests {
                         + " replicas clustered over Hazelcast; any replica"
                         + " answers any call, an intercept's tunnel lives on one"
                     : "")
-                + ". Host key"
-                + (o.clustered() ? ", cluster name and event-bus keystore" : "")
-                + " come from Secrets, never written here: intercept install --secrets-only.",
+                + ". "
+                + (o.clustered()
+                    ? "Its SSH host key, cluster name and event-bus keystore come from "
+                    : "Its SSH host key comes from ")
+                + o.secretNames()
+                + ", never written here: create "
+                + (o.clustered() ? "them" : "it")
+                + " once with "
+                + o.createSecrets()
+                + ".",
             ProxyDeployment.build(o, labels())));
     docs.add(
         new Doc(
