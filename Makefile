@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean format docs image
+.PHONY: build test demo bench clean format docs image k8s
 
 build: $(JSA)
 
@@ -41,3 +41,7 @@ format:
 docs:
 	mvn -B -q compile -Dspotless.check.skip=true
 	java -cp target/classes dev.intercept.config.ConfigDoc docs/configuration.md
+
+# k8s/ and example/: what `intercept install` and `inject` print (GeneratedManifestsTest compares)
+k8s: $(JAR)
+	java -cp $(JAR) dev.intercept.cli.GeneratedManifests .

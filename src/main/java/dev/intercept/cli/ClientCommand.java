@@ -22,26 +22,38 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     version = Cli.VERSION,
     description = "Developer CLI.",
-    subcommands = {InterceptCommand.class, ListCommand.class})
+    subcommands = {
+      InterceptCommand.class,
+      ListCommand.class,
+      InstallCommand.class,
+      InjectCommand.class,
+      UninjectCommand.class
+    })
 final class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     System.err.println(
-        "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT' or 'list'"
-            + " (see --help)");
+        "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT', 'list',"
+            + " 'install', 'inject' or 'uninject' (see --help)");
     return 2;
   }
 
   /**
-   * The client's settings (--proxy-url, ...) are added to every command from their declarations.
+   * The client's settings (--proxy-url, ...) are added to every command that talks to the proxy,
+   * from their declarations.
    */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ClientCommand());
-    cl.getSubcommands()
-        .values()
+    cl.getSubcommands().values().stream()
+        .filter(sub -> !(sub.getCommand() instanceof Offline))
         .forEach(sub -> SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT));
+    // manifests are UTF-8 whatever the platform's charset (picocli hands the parent's to all)
+    cl.setOut(ManifestInput.utf8Stdout());
     return cl;
   }
+
+  /** A command that works on files alone (install, inject, uninject): no proxy, no settings. */
+  interface Offline {}
 
   /** What every client command shares: its settings, and a small Vert.x. */
   abstract static class Common {

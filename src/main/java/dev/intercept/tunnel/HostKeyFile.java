@@ -2,7 +2,6 @@ package dev.intercept.tunnel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.security.KeyPair;
 import java.util.Iterator;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
@@ -37,17 +35,12 @@ final class HostKeyFile {
             ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
-            kp, "intercept proxy host key", null, out);
-      }
+      Files.writeString(tmp, TunnelKeys.privateKeyText(kp, "intercept proxy host key"));
       // a link fails if the file appeared meanwhile (another replica on the same volume): its key
       // wins
       Files.createLink(file, tmp);
     } catch (FileAlreadyExistsException e) {
       // load the winner's key below
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot write SSH host key " + file + ": " + e.getMessage());
     } finally {
       Files.deleteIfExists(tmp);
     }

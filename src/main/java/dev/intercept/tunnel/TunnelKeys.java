@@ -1,6 +1,9 @@
 package dev.intercept.tunnel;
 
 import dev.intercept.protocol.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,6 +13,7 @@ import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 
 /** Key material of tunnels: per-intercept client keys and OpenSSH public-key lines. */
 public final class TunnelKeys {
@@ -24,6 +28,20 @@ public final class TunnelKeys {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an EC key pair", e);
     }
+  }
+
+  /**
+   * The pair as an unencrypted OpenSSH private key file's text, what {@code --host-key-file} reads
+   * (install prints one into a Secret).
+   */
+  public static String privateKeyText(KeyPair pair, String comment) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, comment, null, out);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write an OpenSSH private key", e);
+    }
+    return out.toString(StandardCharsets.US_ASCII);
   }
 
   /** "ecdsa-sha2-nistp256 AAAA..." */
