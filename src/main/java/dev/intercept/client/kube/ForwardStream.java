@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.PortForward;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -15,18 +14,17 @@ import java.util.function.Consumer;
  * once the API server upgraded the connection), and the local end's EOF, which ends the stream
  * (fabric8 stops reading but keeps the WebSocket open). A close before the open is a failed
  * attempt: the local connection stays open for the next one, since nothing was read from it yet.
- * Without a local connection it is a probe: it opens, then ends at once.
  */
 final class ForwardStream implements ByteChannel {
-  private final SocketChannel local;
+  private final ByteChannel local;
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private PortForward forward;
   private boolean endWanted;
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Consumer<Boolean> onEnd = failed -> {};
 
-  /** {@code local}: the connection to forward; null for a probe. */
-  ForwardStream(SocketChannel local) {
+  /** {@code local}: the connection to forward (or a {@link HealthProbe}). */
+  ForwardStream(ByteChannel local) {
     this.local = local;
   }
 
@@ -51,7 +49,7 @@ final class ForwardStream implements ByteChannel {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     opened.complete(null);
-    int n = local == null ? -1 : local.read(dst);
+    int n = local.read(dst);
     if (n < 0) {
       end();
     }
@@ -60,11 +58,6 @@ final class ForwardStream implements ByteChannel {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
-    if (local == null) {
-      int n = src.remaining();
-      src.position(src.limit());
-      return n;
-    }
     int n = 0;
     while (src.hasRemaining()) {
       n += local.write(src);
@@ -74,7 +67,7 @@ final class ForwardStream implements ByteChannel {
 
   @Override
   public boolean isOpen() {
-    return local == null || local.isOpen();
+    return local.isOpen();
   }
 
   /** fabric8 closes its channels when the stream ends, or when it could not open. */
@@ -83,9 +76,7 @@ final class ForwardStream implements ByteChannel {
     if (opened.completeExceptionally(new IOException("the port-forward did not open"))) {
       return;
     }
-    if (local != null) {
-      local.close();
-    }
+    local.close();
     if (!ended.compareAndSet(false, true)) {
       return;
     }

@@ -71,7 +71,10 @@ public final class KubeConnection implements ProxyConnection {
     }
   }
 
-  /** A ready pod that the API lets us forward to; another if the first vanished meanwhile. */
+  /**
+   * A ready pod whose proxy answers through a port-forward; another if the first vanished or its
+   * proxy is gone (the API lists a crashed replica as Ready until its probe fails).
+   */
   private void firstPod() {
     for (int attempt = 0; ; attempt++) {
       ProxyPod p = pods.pick();
@@ -85,14 +88,15 @@ public final class KubeConnection implements ProxyConnection {
         throw KubeErrors.rbac("create", "pods/portforward", namespace, kubeconfig);
       }
       pods.avoid(p);
-      if (attempt == 2) {
+      if (attempt >= pods.lastCount()) {
         throw new UserError(
-            "the Kubernetes API at "
-                + kubeconfig.server()
+            "no proxy answered through a port-forward to pod "
+                + p.ref()
                 + " (context "
                 + kubeconfig.context()
-                + ") did not open a port-forward to pod "
-                + p.ref());
+                + ", API "
+                + kubeconfig.server()
+                + "): is it starting, or crashing? see docs/kubernetes.md");
       }
     }
   }

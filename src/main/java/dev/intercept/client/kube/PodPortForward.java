@@ -86,9 +86,14 @@ final class PodPortForward implements AutoCloseable {
     }
   }
 
-  /** Opens a stream to {@code pod} and ends it: the API lets this user forward to it. Blocking. */
+  /**
+   * Asks the proxy in {@code pod} for {@code /healthz} through a stream of its own: the API lets
+   * this user forward to it, and the proxy answers. Blocking.
+   */
   Opened probe(ProxyPod pod) {
-    return open(pod, new ForwardStream(null));
+    HealthProbe health = new HealthProbe(timeoutMs);
+    Opened o = open(pod, new ForwardStream(health));
+    return o != Opened.OPEN || health.awaitStatus() == 200 ? o : Opened.FAILED;
   }
 
   private void acceptLoop() {

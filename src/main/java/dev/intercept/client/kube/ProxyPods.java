@@ -59,6 +59,11 @@ final class ProxyPods {
     return lastListed.stream().filter(p -> p.ip().equals(ip)).findFirst().orElse(null);
   }
 
+  /** How many ready pods the last list found. */
+  int lastCount() {
+    return lastListed.size();
+  }
+
   /** Its port-forward failed: pick others for a while. */
   void avoid(ProxyPod p) {
     avoided.put(p.name(), System.currentTimeMillis() + AVOID_MS);
