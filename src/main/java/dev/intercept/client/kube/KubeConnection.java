@@ -1,6 +1,7 @@
 package dev.intercept.client.kube;
 
 import dev.intercept.client.ProxyConnection;
+import dev.intercept.client.StartupTiming;
 import dev.intercept.client.UserError;
 import dev.intercept.client.kube.PodPortForward.Opened;
 import dev.intercept.client.kube.ProxyPods.ProxyPod;
@@ -38,7 +39,7 @@ public final class KubeConnection implements ProxyConnection {
     this.kubeconfig = kubeconfig;
     this.namespace = namespace;
     this.k8s = k8s;
-    this.pods = new ProxyPods(k8s, kubeconfig, namespace);
+    this.pods = new ProxyPods(k8s, kubeconfig, namespace, timeoutMs);
     this.api = new PodPortForward(k8s, "api", this::apiTarget, this::failed, timeoutMs);
     this.ssh = new PodPortForward(k8s, "ssh", this::sshTarget, this::failed, timeoutMs);
   }
@@ -50,11 +51,13 @@ public final class KubeConnection implements ProxyConnection {
    */
   public static KubeConnection open(Vertx vertx, String context, String namespace, long timeoutMs) {
     Kubeconfig kc = Kubeconfig.load(context, timeoutMs);
+    StartupTiming.mark("kubeconfig read");
     KubernetesClient k8s =
         new KubernetesClientBuilder()
             .withConfig(kc.config())
             .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
             .build();
+    StartupTiming.mark("Kubernetes client built");
     KubeConnection c;
     try {
       c = new KubeConnection(kc, namespace, k8s, timeoutMs);
@@ -78,7 +81,9 @@ public final class KubeConnection implements ProxyConnection {
   private void firstPod() {
     for (int attempt = 0; ; attempt++) {
       ProxyPod p = pods.pick();
+      StartupTiming.mark("proxy pods listed");
       Opened o = api.probe(p);
+      StartupTiming.mark("port-forward probed");
       if (o == Opened.OPEN) {
         apiPod = p;
         sshPod = p;

@@ -1,7 +1,6 @@
 package dev.intercept.client.kube;
 
 import dev.intercept.client.UserError;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * What the Kubernetes API's refusals mean to the developer, as one line: RBAC names the verb and
@@ -32,11 +31,6 @@ final class KubeErrors {
                   + "): "
                   + rootMessage(failure));
     };
-  }
-
-  static UserError of(
-      KubernetesClientException e, String verb, String resource, String ns, Kubeconfig kc) {
-    return of(e, e.getCode(), verb, resource, ns, kc);
   }
 
   static UserError rbac(String verb, String resource, String ns, Kubeconfig kc) {
