@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  the proxy answers (its intercepts are listed)",
-      "  1  the proxy cannot be reached, or refused (the line says why: no ready pod, RBAC, ...)",
+      "  1  the proxy cannot be reached or refused: no ready pod, RBAC, ... (the line says)",
       "  2  bad settings (a flag, the config file, the kubeconfig or its context)"
     })
 final class StatusCommand extends ClientCommand.Common implements Callable<Integer> {

@@ -1,6 +1,8 @@
 package dev.intercept.client.kube;
 
 import dev.intercept.client.UserError;
+import java.io.InterruptedIOException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the Kubernetes API's refusals mean to the developer, as one line: RBAC names the verb and
@@ -55,6 +57,11 @@ final class KubeErrors {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (t.getMessage() != null) {
+      return t.getMessage();
+    }
+    return t instanceof TimeoutException || t instanceof InterruptedIOException
+        ? "no answer within request-timeout-seconds"
+        : t.getClass().getSimpleName();
   }
 }

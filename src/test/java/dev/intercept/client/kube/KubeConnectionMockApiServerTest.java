@@ -20,8 +20,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +35,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -248,6 +252,25 @@ class KubeConnectionMockApiServerTest {
         "RBAC refuses to list pods in namespace intercept (context mock): your user needs verb"
             + " 'list' on resource 'pods' there (see docs/kubernetes.md)",
         e.getMessage());
+  }
+
+  @Test
+  @Timeout(30)
+  void anApiServerThatNeverAnswersIsOneLineAfterTheTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String url = "http://127.0.0.1:" + silent.getLocalPort();
+      Path config = dir.resolve("silent");
+      Files.writeString(
+          config,
+          Files.readString(Path.of(System.getProperty("kubeconfig"))).replace(k8s.url(), url));
+      System.setProperty("kubeconfig", config.toString());
+      UserError e = assertThrows(UserError.class, () -> connect(""));
+      assertEquals(
+          "cannot reach the Kubernetes API at "
+              + url
+              + " (context mock): no answer within request-timeout-seconds",
+          e.getMessage());
+    }
   }
 
   @Test
