@@ -23,7 +23,16 @@ printf 'GET /api/v1/apps/cds-training/routes?since=-1 HTTP/1.0\r\n\r\n' >&3
 cat <&3 >/dev/null
 exec 3<&-
 
-java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" --role=client intercept cds-training \
+# a kubeconfig, as developers have: the client reads its credentials, so its loading is archived too
+cat >"$OUT/kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: training, cluster: {server: "http://127.0.0.1:$API"}}]
+users: [{name: training, user: {token: training}}]
+contexts: [{name: training, context: {cluster: training, user: training}}]
+current-context: training
+KUBECONFIG
+KUBECONFIG="$OUT/kubeconfig" java -XX:ArchiveClassesAtExit="$JSA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" --role=client intercept cds-training \
   -m :path "/.*" -m x-dev "a|b" --name training -p 1 --proxy-url "http://127.0.0.1:$API" \
   >"$OUT/client.out" 2>"$OUT/client.err" &
 CLIENT=$!

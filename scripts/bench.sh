@@ -8,6 +8,10 @@ CP="target/test-classes:target/classes:$(cat bench-out/classpath.txt)"
 echo "## activation ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1))" | tee bench-out/activation.md
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ActivationBench "${RUNS:-5}" 2>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 echo | tee -a bench-out/activation.md
+echo "## Reaching the proxy through kubeconfig: port-forward against --proxy-url (issue 12)" | tee -a bench-out/activation.md
+java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.PortForwardBench "${PF_RUNS:-7}" \
+  "${PF_REQUESTS:-1000}" 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+echo | tee -a bench-out/activation.md
 echo "## Authentication: added latency per API call (issue 10)" | tee -a bench-out/activation.md
 java -cp "$CP" dev.intercept.bench.AuthBench "${AUTH_CALLS:-500}" 2>>bench-out/activation-runs.txt \
   | grep -v '^intercept ' | tee -a bench-out/activation.md

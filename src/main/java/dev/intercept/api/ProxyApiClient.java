@@ -87,6 +87,16 @@ public final class ProxyApiClient {
     return call(HttpMethod.DELETE, intercept(app, name), null, timeoutMs, b -> null);
   }
 
+  /** The proxy's {@code /healthz} answer: its status ("ok"). */
+  public Future<String> health() {
+    return call(
+        HttpMethod.GET,
+        "/healthz",
+        null,
+        timeoutMs,
+        b -> new JsonObject(b).getString("status", "(no status)"));
+  }
+
   /** The intercepts of {@code app}, or of every app when null. */
   public Future<List<ListedIntercept>> list(String app) {
     String path = app == null ? BASE + "/intercepts" : BASE + "/apps/" + app + "/intercepts";

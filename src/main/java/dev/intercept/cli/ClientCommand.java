@@ -1,12 +1,19 @@
 package dev.intercept.cli;
 
 import dev.intercept.api.Credentials;
+import dev.intercept.api.ProxyApiClient;
 import dev.intercept.client.ClientCredentials;
+import dev.intercept.client.ProxyConnection;
+import dev.intercept.client.UserError;
+import dev.intercept.client.kube.KubeConnection;
 import dev.intercept.config.Config;
+import dev.intercept.config.ConfigException;
 import dev.intercept.config.ConfigKey;
 import dev.intercept.config.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -25,6 +32,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       InterceptCommand.class,
       ListCommand.class,
+      StatusCommand.class,
       InstallCommand.class,
       InjectCommand.class,
       UninjectCommand.class
@@ -69,7 +77,61 @@ final class ClientCommand implements Callable<Integer> {
 
     /** --token or INTERCEPT_TOKEN, else the kubeconfig's credentials, else none. Blocking. */
     static Credentials credentials(Vertx vertx, Config c) {
-      return ClientCredentials.resolve(vertx, c.get(ConfigKey.TOKEN));
+      return ClientCredentials.resolve(vertx, c.get(ConfigKey.TOKEN), c.get(ConfigKey.CONTEXT));
+    }
+
+    /** --proxy-url's URLs, else a port-forward through kubeconfig. Blocking. */
+    static ProxyConnection connect(Vertx vertx, Config c) {
+      List<URI> urls = c.get(ConfigKey.CLIENT_PROXY_URL);
+      return urls.isEmpty()
+          ? KubeConnection.open(
+              vertx,
+              c.get(ConfigKey.CONTEXT),
+              c.get(ConfigKey.NAMESPACE),
+              c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L)
+          : ProxyConnection.direct(urls);
+    }
+
+    /** A short command's work with the proxy's API, through the connection the settings say. */
+    interface ProxyCall {
+      /** Returns the exit code. */
+      int run(ProxyConnection connection, ProxyApiClient api);
+    }
+
+    /**
+     * Connects (--proxy-url, else kubeconfig), runs {@code call}, closes everything; a failure is
+     * one line on stderr and its exit code.
+     */
+    int callProxy(ProxyCall call) {
+      Vertx vertx = newVertx(1);
+      ProxyConnection connection = null;
+      try {
+        Config c = load(vertx);
+        connection = connect(vertx, c);
+        ProxyApiClient api =
+            new ProxyApiClient(
+                vertx,
+                connection.apiUrls(),
+                c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
+                credentials(vertx, c));
+        return call.run(connection, api);
+      } catch (RuntimeException e) {
+        System.err.println("intercept: " + RoleLauncher.message(e));
+        return exitCode(e);
+      } finally {
+        if (connection != null) {
+          connection.close();
+        }
+        closeQuietly(vertx);
+      }
+    }
+
+    /** A failure's exit code: 2 for settings to fix, else 1 (or what a UserError says). */
+    static int exitCode(RuntimeException e) {
+      if (e instanceof ConfigException) {
+        return 2;
+      }
+      return e instanceof UserError u ? u.exitCode() : 1;
     }
 
     static Vertx newVertx(int eventLoops) {

@@ -3,6 +3,7 @@ package dev.intercept.cli;
 import dev.intercept.client.InterceptSession;
 import dev.intercept.client.KnownHosts;
 import dev.intercept.client.Preparation;
+import dev.intercept.client.ProxyConnection;
 import dev.intercept.client.SessionOptions;
 import dev.intercept.client.StartupTiming;
 import dev.intercept.client.UserError;
@@ -115,9 +116,12 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
     Vertx vertx = newVertx(2);
     StartupTiming.mark("Vert.x up");
     InterceptSession session = null;
+    ProxyConnection connection = null;
     try {
       Config c = load(vertx);
       StartupTiming.mark("config loaded");
+      connection = connect(vertx, c);
+      StartupTiming.mark("connection to the proxy found");
       SessionOptions o =
           new SessionOptions(
               app,
@@ -125,7 +129,7 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               args.matchers(),
               "127.0.0.1",
               port,
-              c.get(ConfigKey.PROXY_URL),
+              connection,
               c.get(ConfigKey.RENEW_SECONDS),
               c.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
               Keepalive.from(c),
@@ -152,6 +156,9 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      if (connection != null) {
+        connection.close();
+      }
       closeQuietly(vertx);
     }
   }

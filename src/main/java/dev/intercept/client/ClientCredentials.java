@@ -1,59 +1,43 @@
 package dev.intercept.client;
 
 import dev.intercept.api.Credentials;
-import io.fabric8.kubernetes.client.Config;
+import dev.intercept.client.kube.Kubeconfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The developer's token from their kubeconfig's current context, through fabric8's config loading:
- * a token, or an exec plugin (cloud CLIs) whose token is fetched again when the proxy refuses the
- * last one. Loaded only when no --token or INTERCEPT_TOKEN was given (it costs start-up time).
+ * The developer's token from their kubeconfig's context (--context, else the current one), through
+ * fabric8's config loading: a token, or an exec plugin (cloud CLIs) whose token is fetched again
+ * when the proxy refuses the last one. Loaded only when no --token or INTERCEPT_TOKEN was given (it
+ * costs start-up time).
  */
 public final class ClientCredentials implements Credentials {
   private final Vertx vertx;
+  private final String context;
   private volatile String token;
 
-  private ClientCredentials(Vertx vertx, String token) {
+  private ClientCredentials(Vertx vertx, String context, String token) {
     this.vertx = vertx;
+    this.context = context;
     this.token = token;
   }
 
-  /** The credentials to use: the given token, else the kubeconfig's, else none. Blocking. */
-  public static Credentials resolve(Vertx vertx, String given) {
+  /**
+   * The credentials to use: the given token, else those of the kubeconfig's {@code context} (empty:
+   * the current one), else none. Blocking.
+   */
+  public static Credentials resolve(Vertx vertx, String given, String context) {
     if (given != null && !given.isBlank()) {
       return Credentials.of(given);
     }
-    if (!kubeconfigPresent()) {
+    if (!Kubeconfig.present()) {
       return Credentials.none();
     }
-    return new ClientCredentials(vertx, read());
+    return new ClientCredentials(vertx, context, read(context));
   }
 
-  private static boolean kubeconfigPresent() {
-    String env = System.getenv("KUBECONFIG");
-    if (env != null && !env.isBlank()) {
-      for (String f : env.split(File.pathSeparator)) {
-        if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
-  }
-
-  private static String read() {
-    try {
-      Config c = Config.autoConfigure(null);
-      String t = c.getOauthToken() != null ? c.getOauthToken() : c.getAutoOAuthToken();
-      return t == null || t.isBlank() ? null : t;
-    } catch (RuntimeException e) {
-      throw new UserError("cannot read the kubeconfig's credentials: " + e.getMessage());
-    }
+  private static String read(String context) {
+    return Kubeconfig.token(Kubeconfig.read(context));
   }
 
   @Override
@@ -65,7 +49,7 @@ public final class ClientCredentials implements Credentials {
   public Future<Boolean> refresh() {
     String before = token;
     return vertx
-        .executeBlocking(ClientCredentials::read)
+        .executeBlocking(() -> read(context))
         .map(
             t -> {
               token = t;

@@ -45,9 +45,9 @@ public final class InterceptSession {
     Registration r = await(registrar.register(), "registering the intercept");
     StartupTiming.mark("registered with the proxy");
     try {
-      o.knownHosts().check(registrar.proxyUrl(), r.hostKey());
+      o.knownHosts().check(registrar.proxyIdentity(), r.hostKey());
       if (tunnel == null) {
-        transcript.plainSsh(o, r, registrar.sshHost(r));
+        transcript.plainSsh(o, r, registrar.ssh(r));
       } else {
         tunnel.open(r);
         StartupTiming.mark("tunnel up");
@@ -62,9 +62,7 @@ public final class InterceptSession {
             o,
             registrar,
             r.leaseSeconds(),
-            tunnel == null
-                ? again -> transcript.plainSsh(o, again, registrar.sshHost(again))
-                : null);
+            tunnel == null ? again -> transcript.plainSsh(o, again, registrar.ssh(again)) : null);
     lease.start();
     if (tunnel != null) {
       guard = new LocalPortGuard(vertx, o, tunnel);

@@ -2,6 +2,7 @@ package dev.intercept.client;
 
 import dev.intercept.api.ProxyApiClient;
 import dev.intercept.protocol.ApiFailure;
+import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
@@ -24,7 +25,8 @@ final class Registrar {
 
   Registrar(Vertx vertx, SessionOptions o, KeyPair keys) {
     this.o = o;
-    this.api = new ProxyApiClient(vertx, o.proxyUrls(), o.requestTimeoutMs(), o.credentials());
+    this.api =
+        new ProxyApiClient(vertx, o.connection().apiUrls(), o.requestTimeoutMs(), o.credentials());
     this.publicKey =
         o.userKey() != null ? o.userKey().publicKey() : TunnelKeys.toOpenSsh(keys.getPublic());
   }
@@ -44,18 +46,19 @@ final class Registrar {
     return last;
   }
 
-  /** The host to open SSH to: the one the proxy names, else the proxy URL's. */
-  String sshHost(Registration r) {
-    return r.sshHost() != null ? r.sshHost() : api.currentUrl().getHost();
+  /** Where to open {@code r}'s SSH tunnel: as the proxy says, through the connection. */
+  HostPort ssh(Registration r) {
+    return o.connection().ssh(r, api.currentUrl());
   }
 
-  /** The proxy URL in use: the one that last answered. */
-  URI proxyUrl() {
-    return api.currentUrl();
+  /** The proxy in use, as its host key is pinned: the URL that last answered, or the cluster's. */
+  URI proxyIdentity() {
+    return o.connection().identity(api.currentUrl());
   }
 
   /** What the last proxy said led nowhere (e.g. a dead replica's SSH port): try the next. */
   void skipProxy() {
+    o.connection().unreachable(api.currentUrl());
     api.skipCurrent();
   }
 

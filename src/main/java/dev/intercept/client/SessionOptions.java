@@ -3,13 +3,13 @@ package dev.intercept.client;
 import dev.intercept.api.Credentials;
 import dev.intercept.protocol.Matcher;
 import dev.intercept.tunnel.Keepalive;
-import java.net.URI;
 import java.util.List;
 
 /**
  * What the user asked for in one {@code intercept} run. {@code userKey}: with --ssh-key, the user's
  * own public key, registered instead of a generated one; the user then runs the tunnel with plain
- * ssh (we never read their private key).
+ * ssh (we never read their private key). {@code connection}: how the proxy is reached (URLs, or
+ * port-forward through kubeconfig).
  */
 public record SessionOptions(
     String app,
@@ -17,7 +17,7 @@ public record SessionOptions(
     List<Matcher> matchers,
     String localHost,
     int localPort,
-    List<URI> proxyUrls,
+    ProxyConnection connection,
     int renewSeconds,
     long requestTimeoutMs,
     Keepalive keepalive,

@@ -5,6 +5,7 @@ import dev.intercept.protocol.BusEvents.Lease;
 import dev.intercept.protocol.BusEvents.LeaseState;
 import dev.intercept.protocol.BusEvents.LocalPortState;
 import dev.intercept.protocol.BusEvents.TunnelState;
+import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.PersonalId;
 import dev.intercept.protocol.Registration;
 import io.vertx.core.Vertx;
@@ -49,10 +50,14 @@ final class Transcript {
               + o.personalId());
     }
     line("Connecting to the Telepresence Proxy");
+    String how = o.connection().describe();
+    if (how != null) {
+      line(how);
+    }
   }
 
   /** --ssh-key: the user runs the tunnel; tell them how, and which host key to expect. */
-  void plainSsh(SessionOptions o, Registration r, String host) {
+  void plainSsh(SessionOptions o, Registration r, HostPort ssh) {
     line("Registered with your key; open the tunnel with plain OpenSSH (docs/tunnel.md):");
     line(
         "  ssh -N -R "
@@ -62,14 +67,20 @@ final class Transcript {
             + ":"
             + o.localPort()
             + " -p "
-            + r.sshPort()
+            + ssh.port()
             + " -i "
             + o.userKey().privateKeyFile()
             + " "
             + r.sshUser()
             + "@"
-            + host);
-    line("  proxy host key (known_hosts line): [" + host + "]:" + r.sshPort() + " " + r.hostKey());
+            + ssh.host());
+    line(
+        "  proxy host key (known_hosts line): ["
+            + ssh.host()
+            + "]:"
+            + ssh.port()
+            + " "
+            + r.hostKey());
   }
 
   /** Prints what the session's parts report; {@code tunnelUp} tells whether a restore is done. */

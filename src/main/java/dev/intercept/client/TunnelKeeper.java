@@ -2,6 +2,7 @@ package dev.intercept.client;
 
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.TunnelState;
+import dev.intercept.protocol.HostPort;
 import dev.intercept.protocol.Registration;
 import dev.intercept.tunnel.TunnelClient;
 import dev.intercept.tunnel.TunnelSshClient;
@@ -34,14 +35,9 @@ final class TunnelKeeper {
   }
 
   private TunnelClient.Spec spec(Registration r) {
+    HostPort ssh = registrar.ssh(r);
     return new TunnelClient.Spec(
-        registrar.sshHost(r),
-        r.sshPort(),
-        r.sshUser(),
-        r.hostKey(),
-        r.port(),
-        o.localHost(),
-        o.localPort());
+        ssh.host(), ssh.port(), r.sshUser(), r.hostKey(), r.port(), o.localHost(), o.localPort());
   }
 
   /** Opens the tunnel; returns once it forwards, or throws {@link UserError}. Blocking. */
@@ -110,7 +106,7 @@ final class TunnelKeeper {
               .toCompletionStage()
               .toCompletableFuture()
               .get(o.requestTimeoutMs() * 2, TimeUnit.MILLISECONDS);
-      o.knownHosts().check(registrar.proxyUrl(), r.hostKey());
+      o.knownHosts().check(registrar.proxyIdentity(), r.hostKey());
       return spec(r);
     } catch (Exception e) {
       registrar.skipProxy();

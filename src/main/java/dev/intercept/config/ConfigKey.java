@@ -25,6 +25,8 @@ public record ConfigKey<T>(
   private static final List<ConfigKey<?>> ALL = new ArrayList<>();
   private static final ValueType<String> APP_NAME_TYPE =
       ValueType.matching("NAME", "a DNS label (" + Names.RULE + ")", Names.LABEL, true);
+  private static final ValueType<String> NAMESPACE_TYPE =
+      ValueType.matching("NAMESPACE", "a DNS label (" + Names.RULE + ")", Names.LABEL, false);
 
   // spotless:off: a table, one declaration a setting
   public static final ConfigKey<String> LISTEN_HOST = declare(
@@ -173,7 +175,7 @@ public record ConfigKey<T>(
       "Host of the app behind the sidecar.");
   public static final ConfigKey<List<URI>> PROXY_URL = declare(
       "proxy-url", ValueType.httpUrls(), "http://telepresence-proxy:8081",
-      EnumSet.of(SIDECAR, CLIENT),
+      EnumSet.of(SIDECAR),
       "Proxy API base URL; several are tried in turn.");
   public static final ConfigKey<Integer> POLL_WAIT_SECONDS = declare(
       "poll-wait-seconds", ValueType.integer(1, 600), "25", EnumSet.of(SIDECAR),
@@ -204,6 +206,17 @@ public record ConfigKey<T>(
       "token-file", ValueType.path("FILE", true), "", EnumSet.of(SIDECAR),
       "File holding the sidecar's token (a projected service-account token), re-read when it "
           + "changes; wins over token.");
+  public static final ConfigKey<List<URI>> CLIENT_PROXY_URL = declare(
+      "proxy-url", ValueType.optionalHttpUrls(), "", EnumSet.of(CLIENT),
+      "Proxy API base URL, several tried in turn; empty = find the proxy through kubeconfig "
+          + "(port-forward to a ready proxy pod: context, namespace).");
+  public static final ConfigKey<String> CONTEXT = declare(
+      "context", ValueType.text("NAME"), "", EnumSet.of(CLIENT),
+      "Kubeconfig context that reaches the proxy (and whose user authenticates to it); empty = "
+          + "the current context. KUBECONFIG says which files, as for kubectl.");
+  public static final ConfigKey<String> NAMESPACE = declare(
+      "namespace", NAMESPACE_TYPE, "intercept", EnumSet.of(CLIENT),
+      "Namespace of the proxy (its pods are found by label app.kubernetes.io/name=intercept-proxy).");
   public static final ConfigKey<String> KNOWN_HOSTS = declare(
       "known-hosts-file", ValueType.path("FILE", true), "", EnumSet.of(CLIENT),
       "Where the client pins each proxy's SSH host key; empty = "

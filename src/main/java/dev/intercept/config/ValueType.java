@@ -180,6 +180,17 @@ public final class ValueType<T> {
         false);
   }
 
+  /** As {@link #httpUrls()}, or empty (an empty list: "not given"). */
+  public static ValueType<List<URI>> optionalHttpUrls() {
+    ValueType<List<URI>> some = httpUrls();
+    return new ValueType<>(
+        some.label,
+        some.accepts + ", or empty",
+        s -> s.isBlank() ? List.of() : some.parse(s),
+        some.render,
+        false);
+  }
+
   private static URI httpUrl(String s) {
     try {
       URI u = new URI(s);

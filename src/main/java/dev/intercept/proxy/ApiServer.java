@@ -173,7 +173,8 @@ public class ApiServer extends VerticleBase {
         ssh.publicHost().isEmpty() ? null : ssh.publicHost(),
         ssh.port(),
         ssh.hostKey(),
-        registry.leaseMillis() / 1000.0);
+        registry.leaseMillis() / 1000.0,
+        config.get(ConfigKey.ADVERTISE_HOST));
   }
 
   private void list(RoutingContext ctx, String app) {

@@ -101,8 +101,8 @@ class ConfigLoaderTest {
     System.setProperty("intercept.proxy-url", "https://x");
     try {
       assertEquals(
-          "proxy-url must be http://HOST[:PORT] URLs, comma-separated, got 'https://x' (from"
-              + " -Dintercept.proxy-url)",
+          "proxy-url must be http://HOST[:PORT] URLs, comma-separated, or empty, got 'https://x'"
+              + " (from -Dintercept.proxy-url)",
           refusal(Role.CLIENT, null, Map.of()));
     } finally {
       System.clearProperty("intercept.proxy-url");

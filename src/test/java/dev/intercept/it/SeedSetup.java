@@ -10,7 +10,7 @@ import java.util.Map;
  * "pod" behind a sidecar for myapp (with the sidecar's token), and an echo "laptop", started in
  * {@code into}, which closes them.
  */
-public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens tokens) {
+public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens tokens, int ssh) {
 
   public static SeedSetup start(Roles into, int forwardPorts) throws Exception {
     TestTokens tokens = TestTokens.create();
@@ -53,7 +53,7 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
             "http://127.0.0.1:" + api);
     int sidecar = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
-    return new SeedSetup(api, podPort, lap.port("http"), sidecar, tokens);
+    return new SeedSetup(api, podPort, lap.port("http"), sidecar, tokens, proxy.port("ssh"));
   }
 
   /** The Authorization header of a test user, for {@link Http#send}. */
