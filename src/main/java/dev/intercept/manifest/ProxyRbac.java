@@ -63,7 +63,7 @@ final class ProxyRbac {
                 .build()),
         new ProxyManifests.Doc(
             "A developer: register, renew, remove their own intercepts, list (resourceNames ="
-                + " app names, to narrow it). Bind it: kubectl -n "
+                + " app names, to narrow it); find and port-forward to a proxy pod. Bind it: kubectl -n "
                 + o.namespace()
                 + " create rolebinding intercept-developers --role=intercept-developer"
                 + " --group=GROUP",
@@ -80,6 +80,18 @@ final class ProxyRbac {
         .withApiGroups(API_GROUP)
         .withResources(RESOURCE)
         .withVerbs(verbs)
+        .endRule()
+        // the client reaches the proxy by port-forward to a ready proxy pod (docs/connect.md);
+        // clusters check a WebSocket port-forward as get or as create
+        .addNewRule()
+        .withApiGroups("")
+        .withResources("pods")
+        .withVerbs("list")
+        .endRule()
+        .addNewRule()
+        .withApiGroups("")
+        .withResources("pods/portforward")
+        .withVerbs("get", "create")
         .endRule()
         .build();
   }

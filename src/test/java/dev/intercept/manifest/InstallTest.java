@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -131,6 +132,15 @@ class InstallTest {
     ClusterRoleBinding b =
         StrictManifests.only(objects, ClusterRoleBinding.class, "intercept-proxy-reviews-tools");
     assertEquals("tools", b.getSubjects().get(0).getNamespace());
+    for (String role : List.of("intercept-developer", "intercept-admin")) {
+      // what the client needs to reach the proxy by port-forward (docs/connect.md)
+      List<String> rules =
+          StrictManifests.only(objects, Role.class, role).getRules().stream()
+              .map(r -> r.getResources() + " " + r.getVerbs())
+              .toList();
+      assertTrue(rules.contains("[pods] [list]"), rules.toString());
+      assertTrue(rules.contains("[pods/portforward] [get, create]"), rules.toString());
+    }
     Deployment d = StrictManifests.only(objects, Deployment.class, "intercept-proxy");
     assertEquals(3, d.getSpec().getReplicas());
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
