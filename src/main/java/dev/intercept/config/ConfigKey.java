@@ -170,6 +170,11 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> APP_PORT = aliased("APPPORT", 
       "app-port", ValueType.port(false), null, EnumSet.of(SIDECAR),
       "Port of the app behind the sidecar (required).");
+  public static final ConfigKey<String> APP_PROTOCOL = aliased("APPPROTOCOL",
+      "app-protocol", ValueType.choice("http", "kubernetes.io/h2c", "grpc", "kubernetes.io/ws"),
+      "http", EnumSet.of(SIDECAR),
+      "How the app speaks, as a Kubernetes Service port's appProtocol: http (HTTP/1.1; WebSocket "
+          + "upgrades pass), kubernetes.io/h2c or grpc (HTTP/2 cleartext), kubernetes.io/ws.");
   public static final ConfigKey<String> APP_HOST = declare(
       "app-host", ValueType.host(false), "127.0.0.1", EnumSet.of(SIDECAR),
       "Host of the app behind the sidecar.");
