@@ -2,11 +2,13 @@ package dev.intercept.api;
 
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.ErrorAnswer;
+import dev.intercept.protocol.Explanation;
 import dev.intercept.protocol.InterceptRequest;
 import dev.intercept.protocol.ListedIntercept;
 import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
 import dev.intercept.protocol.RouteTable;
+import dev.intercept.protocol.Whoami;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -87,6 +90,15 @@ public final class ProxyApiClient {
     return call(HttpMethod.DELETE, intercept(app, name), null, timeoutMs, b -> null);
   }
 
+  /**
+   * Deletes the intercept for good: the client still running it stops (its renewal and
+   * re-registration are answered 410) instead of registering it again.
+   */
+  public Future<Void> leave(String app, String name) {
+    return call(
+        HttpMethod.DELETE, intercept(app, name) + "?leave=true", null, timeoutMs, b -> null);
+  }
+
   /** The proxy's {@code /healthz} answer: its status ("ok"). */
   public Future<String> health() {
     return call(
@@ -95,6 +107,27 @@ public final class ProxyApiClient {
         null,
         timeoutMs,
         b -> new JsonObject(b).getString("status", "(no status)"));
+  }
+
+  /** Who this client is to the proxy, and which proxy answers. */
+  public Future<Whoami> whoami() {
+    return call(
+        HttpMethod.GET, BASE + "/whoami", null, timeoutMs, b -> Whoami.fromJson(new JsonObject(b)));
+  }
+
+  /**
+   * Where a request with these headers (lower-case names, pseudo-headers included) would go among
+   * {@code app}'s intercepts.
+   */
+  public Future<Explanation> explain(String app, Map<String, String> headers) {
+    JsonObject h = new JsonObject();
+    headers.forEach(h::put);
+    return call(
+        HttpMethod.POST,
+        BASE + "/apps/" + app + "/explain",
+        new JsonObject().put("headers", h).encode(),
+        timeoutMs,
+        b -> Explanation.fromJson(new JsonObject(b)));
   }
 
   /** The intercepts of {@code app}, or of every app when null. */

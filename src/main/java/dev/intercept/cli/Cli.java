@@ -1,5 +1,6 @@
 package dev.intercept.cli;
 
+import dev.intercept.Version;
 import dev.intercept.config.ConfigException;
 import dev.intercept.config.Role;
 import dev.intercept.echo.EchoRole;
@@ -20,7 +21,7 @@ public final class Cli {
   /** Exit code meaning "servers started: leave the JVM running". */
   public static final int KEEP_RUNNING = Integer.MIN_VALUE;
 
-  static final String VERSION = "intercept 0.1.0";
+  static final String VERSION = Version.NAME;
   private static final String USAGE =
       String.join(
           "%n",

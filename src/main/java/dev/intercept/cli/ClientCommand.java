@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
       InterceptCommand.class,
       ListCommand.class,
       StatusCommand.class,
+      LeaveCommand.class,
+      ExplainCommand.class,
+      CompletionCommand.class,
       InstallCommand.class,
       InjectCommand.class,
       UninjectCommand.class
@@ -42,7 +45,8 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() {
     System.err.println(
         "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT', 'list',"
-            + " 'install', 'inject' or 'uninject' (see --help)");
+            + " 'status', 'leave', 'explain', 'completion', 'install', 'inject' or 'uninject'"
+            + " (see --help)");
     return 2;
   }
 
@@ -52,6 +56,7 @@ final class ClientCommand implements Callable<Integer> {
    */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ClientCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.getSubcommands().values().stream()
         .filter(sub -> !(sub.getCommand() instanceof Offline))
         .forEach(sub -> SettingOptions.addTo(sub.getCommandSpec(), Role.CLIENT));

@@ -140,6 +140,7 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               KnownHosts.at(c.get(ConfigKey.KNOWN_HOSTS), c.get(ConfigKey.ACCEPT_NEW_HOST_KEY)));
       StopSignal stop = StopSignal.install();
       session = new InterceptSession(vertx, o, System.out, prepared);
+      session.onLeft(reason -> stop.stop(reason + " (from another terminal)"));
       session.start();
       System.out.println("T: " + stop.await());
       session.cleanup();
@@ -175,9 +176,12 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
       return s;
     }
 
-    private void stop(String reason) {
-      why = reason;
-      latch.countDown();
+    /** The first reason wins. */
+    private synchronized void stop(String reason) {
+      if (why == null) {
+        why = reason;
+        latch.countDown();
+      }
     }
 
     String await() throws InterruptedException {

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One {@code intercept} run, made of parts that each do one job: the {@link Registrar} (the
@@ -69,6 +70,14 @@ public final class InterceptSession {
       await(guard.start(), "starting the local error page");
     }
     transcript.line("Intercept is running. Press Ctrl-C/Ctrl-Break to quit.");
+  }
+
+  /**
+   * {@code then} runs with the proxy's reason once the intercept was removed with {@code leave}
+   * (from another terminal): the session should end.
+   */
+  public void onLeft(Consumer<String> then) {
+    registrar.left().onSuccess(then::accept);
   }
 
   /** Ctrl-C/SIGTERM: removes the intercept, closes the tunnel. Idempotent; blocking. */

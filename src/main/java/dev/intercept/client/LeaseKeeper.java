@@ -85,6 +85,9 @@ final class LeaseKeeper {
             })
         .onFailure(
             e -> {
+              if (e instanceof ApiFailure.Gone) {
+                return; // removed with leave: the session ends (Registrar#left)
+              }
               if (e instanceof ApiFailure.NotFound) {
                 publish(
                     Lease.LOST, "The proxy no longer knows this intercept; registering it again");

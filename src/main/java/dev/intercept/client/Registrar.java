@@ -8,6 +8,7 @@ import dev.intercept.protocol.Registration;
 import dev.intercept.protocol.Renewal;
 import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.security.KeyPair;
@@ -22,6 +23,7 @@ final class Registrar {
   private final ProxyApiClient api;
   private final String publicKey;
   private volatile Registration last;
+  private final Promise<String> left = Promise.promise();
 
   Registrar(Vertx vertx, SessionOptions o, KeyPair keys) {
     this.o = o;
@@ -34,11 +36,24 @@ final class Registrar {
   /** Registers (the same identity again keeps its port and renews the lease). */
   Future<Registration> register() {
     return api.register(o.app(), o.name(), new InterceptRequest(o.matchers(), publicKey))
-        .onSuccess(r -> last = r);
+        .onSuccess(r -> last = r)
+        .onFailure(this::maybeGone);
   }
 
   Future<Renewal> renew() {
-    return api.renew(o.app(), o.name());
+    return api.renew(o.app(), o.name()).onFailure(this::maybeGone);
+  }
+
+  /** Completes with the proxy's reason once the intercept was removed with {@code leave}. */
+  Future<String> left() {
+    return left.future();
+  }
+
+  private void maybeGone(Throwable e) {
+    if (e instanceof ApiFailure.Gone) {
+      last = null;
+      left.tryComplete(e.getMessage());
+    }
   }
 
   /** The last registration the proxy answered, or null before the first. */

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 
-/** Renders the JSON model as block YAML (SnakeYAML), the format Envoy's .yaml files are read in. */
-final class Yaml {
+/**
+ * Renders a JSON model as block YAML (SnakeYAML): the format Envoy's .yaml files are read in, and
+ * the CLI's {@code --output yaml}.
+ */
+public final class Yaml {
   private Yaml() {}
 
-  static String render(JsonObject json) {
+  /** A JsonObject or JsonArray (or a plain value) as block YAML. */
+  public static String render(Object json) {
     DumperOptions o = new DumperOptions();
     o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     o.setIndent(2);

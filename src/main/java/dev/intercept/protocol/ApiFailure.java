@@ -12,6 +12,7 @@ public abstract sealed class ApiFailure extends RuntimeException
         ApiFailure.Unauthenticated,
         ApiFailure.Forbidden,
         ApiFailure.NotFound,
+        ApiFailure.Gone,
         ApiFailure.MethodNotAllowed,
         ApiFailure.NotOwner,
         ApiFailure.Overlap,
@@ -60,6 +61,7 @@ public abstract sealed class ApiFailure extends RuntimeException
       case "unauthenticated" -> new Unauthenticated(m);
       case "forbidden" -> new Forbidden(m);
       case "not-found" -> new NotFound(m);
+      case "gone" -> new Gone(m);
       case "method-not-allowed" -> new MethodNotAllowed(m);
       case "not-owner" -> new NotOwner(m);
       case "overlap" -> new Overlap(m, answer.witness());
@@ -90,6 +92,8 @@ public abstract sealed class ApiFailure extends RuntimeException
   public static final class Forbidden extends ApiFailure { public Forbidden(String m) { super(403, "forbidden", m); } }
   /** No such intercept, app (no sidecar has polled) or endpoint. */
   public static final class NotFound extends ApiFailure { public NotFound(String m) { super(404, "not-found", m); } }
+  /** The intercept was removed with {@code leave}: the client that ran it stops, not re-registers. */
+  public static final class Gone extends ApiFailure { public Gone(String m) { super(410, "gone", m); } }
   /** A known path called with a method it does not take. */
   public static final class MethodNotAllowed extends ApiFailure { public MethodNotAllowed(String m) { super(405, "method-not-allowed", m); } }
   /** Registering, renewing, re-keying or deleting an intercept that another identity owns. */

@@ -24,6 +24,16 @@ public record Matcher(String header, String regex) {
     if (header == null || header.isEmpty()) {
       throw new InvalidInputException("matcher header is missing");
     }
+    String name = headerName(header);
+    compile(regex);
+    return new Matcher(name, regex);
+  }
+
+  /**
+   * A header name as matching sees it (lower-cased): a token or a supported pseudo-header; throws
+   * {@link InvalidInputException} with a reason otherwise.
+   */
+  public static String headerName(String header) {
     String name = header.toLowerCase(Locale.ROOT);
     if (name.startsWith(":")) {
       if (!PSEUDO_HEADERS.contains(name)) {
@@ -35,8 +45,7 @@ public record Matcher(String header, String regex) {
     } else if (!isToken(name)) {
       throw new InvalidInputException("'" + header + "' is not a valid HTTP header name");
     }
-    compile(regex);
-    return new Matcher(name, regex);
+    return name;
   }
 
   /**

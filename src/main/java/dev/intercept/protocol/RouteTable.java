@@ -12,6 +12,14 @@ import java.util.function.Predicate;
  */
 public record RouteTable(String app, long version, List<Route> routes) {
 
+  /**
+   * The order the data plane tries an app's intercepts in: personal intercepts first (only their
+   * developer's tagged requests match them), then by creation.
+   */
+  public static final Comparator<Intercept> ORDER =
+      Comparator.comparing((Intercept i) -> !PersonalId.in(i.matchers()))
+          .thenComparingLong(Intercept::seq);
+
   public static RouteTable empty(String app) {
     return new RouteTable(app, 0, List.of());
   }
@@ -21,10 +29,7 @@ public record RouteTable(String app, long version, List<Route> routes) {
     List<Route> routes =
         intercepts.stream()
             .filter(i -> i.app().equals(app) && i.tunnel() != null)
-            // personal intercepts first: only their developer's tagged requests match them
-            .sorted(
-                Comparator.comparing((Intercept i) -> !PersonalId.in(i.matchers()))
-                    .thenComparingLong(Intercept::seq))
+            .sorted(ORDER)
             .map(i -> new Route(i.name(), i.matchers(), i.tunnel()))
             .toList();
     return new RouteTable(app, version, routes);

@@ -42,6 +42,7 @@ public class ApiServer extends VerticleBase {
   private final AccessControl access;
   private HttpServer server;
   private RoutePolls polls;
+  private Departures departures;
 
   /** What the API tells clients about the SSH server. */
   public record SshEndpoint(String publicHost, int port, String hostKey) {}
@@ -70,6 +71,7 @@ public class ApiServer extends VerticleBase {
             registry,
             config.get(ConfigKey.MAX_WAITERS),
             config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
+    departures = new Departures(vertx, registry.leaseMillis() + 60_000);
     Router r = Router.router(vertx);
     r.route().handler(RequestBody::read);
     r.get("/healthz").handler(ctx -> ApiAnswers.json(ctx, 200, status("ok")));
@@ -81,6 +83,7 @@ public class ApiServer extends VerticleBase {
     r.delete("/api/v1/apps/:app/intercepts/:name").handler(this::delete);
     r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
     r.get("/api/v1/apps/:app/routes").handler(this::routes);
+    new ApiInsight(access.authorizer(), registry).mount(r);
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ApiAnswers::failed);
@@ -151,7 +154,9 @@ public class ApiServer extends VerticleBase {
         .compose(
             req -> {
               TunnelKeys.parse(req.publicKey());
-              return registry.create(app, name, req, who(ctx));
+              return departures
+                  .admit(app, name, req.publicKey())
+                  .compose(v -> registry.create(app, name, req, who(ctx)));
             })
         .onSuccess(
             i -> {
@@ -195,6 +200,8 @@ public class ApiServer extends VerticleBase {
     String app = app(ctx);
     String name = name(ctx);
     Identity who = who(ctx);
+    // ?leave=true (the client's leave): the run that holds it stops instead of registering again
+    boolean leave = "true".equals(ctx.queryParams().get("leave"));
     registry
         .get(app, name)
         .compose(
@@ -219,6 +226,7 @@ public class ApiServer extends VerticleBase {
                   .map(v -> i.owner());
             })
         .compose(owner -> registry.delete(app, name, owner))
+        .compose(i -> leave ? departures.record(i).map(v -> i) : Future.succeededFuture(i))
         .onSuccess(
             i -> {
               LOG.info(
@@ -233,6 +241,7 @@ public class ApiServer extends VerticleBase {
     String name = name(ctx);
     allowed(ctx, Action.RENEW, app)
         .compose(v -> registry.renew(app, name, who(ctx).user()))
+        .recover(e -> departures.explain(app, name, e))
         .onSuccess(i -> ApiAnswers.json(ctx, 200, new Renewal(i.expiresAt(), i.tunnel()).toJson()))
         .onFailure(ctx::fail);
   }

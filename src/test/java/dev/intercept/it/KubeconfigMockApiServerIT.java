@@ -122,7 +122,7 @@ class KubeconfigMockApiServerIT {
     RoleProcess status = client("status", "status");
     assertEquals(0, status.awaitExit(30_000), status.stderr().toString());
     List<String> said = status.stdout();
-    assertEquals(4, said.size(), said.toString());
+    assertEquals(6, said.size(), said.toString());
     assertTrue(
         said.get(0)
             .matches(
@@ -133,12 +133,19 @@ class KubeconfigMockApiServerIT {
                     + " \\(api 127\\.0\\.0\\.1:\\d+, ssh 127\\.0\\.0\\.1:\\d+\\)"),
         said.get(0));
     assertTrue(
-        said.get(1).matches("proxy: answers at http://127\\.0\\.0\\.1:\\d+ \\(healthz: ok\\)"),
+        said.get(1)
+            .matches(
+                "proxy: answers at http://127\\.0\\.0\\.1:\\d+ \\(healthz: ok\\), intercept"
+                    + " 0\\.1\\.0, replica \\S+"),
         said.get(1));
-    assertEquals("intercepts: 1, all owners", said.get(2));
+    assertEquals("you: alice", said.get(2));
+    assertEquals("your intercepts: 1", said.get(3));
     assertTrue(
-        said.get(3).matches("  myapp/test owner alice port \\d+ tunnel up at 127\\.0\\.0\\.1"),
-        said.get(3));
+        said.get(4)
+            .matches(
+                "  myapp/test port \\d+ lease \\d+ s left matchers .* tunnel up at 127\\.0\\.0\\.1"),
+        said.get(4));
+    assertEquals("others' intercepts: 0 (see list)", said.get(5));
 
     assertEquals(List.of(), alice.stderr(), "nothing logged while it ran");
     alice.signal("INT");
@@ -194,12 +201,20 @@ class KubeconfigMockApiServerIT {
   void statusWithAProxyUrlSaysSoAndFailsWhenNothingAnswers() throws Exception {
     RoleProcess ok = client("status", "status", "--proxy-url", "http://127.0.0.1:" + seed.api());
     assertEquals(0, ok.awaitExit(30_000), ok.stderr().toString());
+    List<String> said = ok.stdout();
+    assertEquals(5, said.size(), said.toString());
     assertEquals(
-        List.of(
-            "connection: proxy URL http://127.0.0.1:" + seed.api() + " (--proxy-url)",
-            "proxy: answers at http://127.0.0.1:" + seed.api() + " (healthz: ok)",
-            "intercepts: none"),
-        ok.stdout());
+        "connection: proxy URL http://127.0.0.1:" + seed.api() + " (--proxy-url)", said.get(0));
+    assertTrue(
+        said.get(1)
+            .startsWith(
+                "proxy: answers at http://127.0.0.1:"
+                    + seed.api()
+                    + " (healthz: ok), intercept 0.1.0, replica "),
+        said.get(1));
+    assertEquals(
+        List.of("you: alice", "your intercepts: none", "others' intercepts: 0 (see list)"),
+        said.subList(2, 5));
     String dead = "http://127.0.0.1:" + Http.freePorts(1);
     String line = failsWith(1, "status", "--proxy-url", dead);
     assertTrue(line.startsWith("intercept: cannot reach the proxy at " + dead), line);

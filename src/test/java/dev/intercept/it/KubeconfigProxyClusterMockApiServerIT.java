@@ -131,8 +131,8 @@ class KubeconfigProxyClusterMockApiServerIT {
   String tunnelHost() throws Exception {
     RoleProcess status = started.start("status", kubeconfig, "--role=client", "status");
     assertEquals(0, status.awaitExit(30_000), status.stderr().toString());
-    String line = status.stdout().get(3);
-    assertTrue(line.startsWith("  myapp/test owner alice port "), status.stdout().toString());
+    String line = status.stdout().get(4);
+    assertTrue(line.startsWith("  myapp/test port "), status.stdout().toString());
     return line.replaceAll(".* tunnel (up at )?", "");
   }
 
