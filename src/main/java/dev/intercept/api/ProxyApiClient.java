@@ -63,6 +63,16 @@ public final class ProxyApiClient {
     current = (current + 1) % urls.size();
   }
 
+  /** The credentials every call carries (the dashboard passes them on). */
+  public Credentials credentials() {
+    return credentials;
+  }
+
+  /** The Vert.x this client runs on. */
+  public Vertx vertx() {
+    return context.owner();
+  }
+
   /** The proxy URL in use: the one that last answered. */
   public URI currentUrl() {
     return urls.get(current);

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       LeaveCommand.class,
       ExplainCommand.class,
+      DashboardCommand.class,
       CompletionCommand.class,
       InstallCommand.class,
       InjectCommand.class,
@@ -45,7 +46,7 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() {
     System.err.println(
         "intercept: say what to do: 'intercept APP -m HEADER REGEX --name NAME -p PORT', 'list',"
-            + " 'status', 'leave', 'explain', 'completion', 'install', 'inject' or 'uninject'"
+            + " 'status', 'leave', 'explain', 'dashboard', 'completion', 'install', 'inject' or 'uninject'"
             + " (see --help)");
     return 2;
   }

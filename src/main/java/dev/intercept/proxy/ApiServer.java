@@ -75,6 +75,8 @@ public class ApiServer extends VerticleBase {
     Router r = Router.router(vertx);
     r.route().handler(RequestBody::read);
     r.get("/healthz").handler(ctx -> ApiAnswers.json(ctx, 200, status("ok")));
+    // the status page: static, no data in it (the data comes from the authenticated feed)
+    r.get("/").handler(StatusPage::serve);
     r.get("/readyz").handler(this::ready);
     r.route("/api/v1/*").handler(this::authenticate);
     r.put("/api/v1/apps/:app/intercepts/:name").handler(this::create);
@@ -84,6 +86,8 @@ public class ApiServer extends VerticleBase {
     r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
     r.get("/api/v1/apps/:app/routes").handler(this::routes);
     new ApiInsight(access.authorizer(), registry).mount(r);
+    EventStream events = new EventStream(vertx, access.authorizer(), registry, polls::waitingByApp);
+    r.get("/api/v1/events").handler(ctx -> events.handle(ctx, who(ctx)));
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ApiAnswers::failed);

@@ -186,6 +186,11 @@ public class InterceptRegistry {
     return store.locked(() -> store.forgetAppsSeenBefore(cutoff));
   }
 
+  /** Every known app and when a sidecar of it last polled (the status page). */
+  public Future<Map<String, Long>> sidecarsSeen() {
+    return store.sidecarsSeen();
+  }
+
   /** A sidecar of this app polled: intercepts of the app may be created. */
   public Future<Void> sidecarSeen(String app) {
     return store.sidecarSeen(app);

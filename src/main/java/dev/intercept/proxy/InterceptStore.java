@@ -184,6 +184,11 @@ final class InterceptStore {
                         }));
   }
 
+  /** Every known app and when a sidecar of it last polled. */
+  Future<Map<String, Long>> sidecarsSeen() {
+    return sidecars().compose(AsyncMap::entries);
+  }
+
   /** When a sidecar of the app last polled, or null if none ever did. */
   Future<Long> sidecarSeenAt(String app) {
     return sidecars().compose(m -> m.get(app));

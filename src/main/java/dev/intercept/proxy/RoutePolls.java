@@ -132,4 +132,11 @@ class RoutePolls {
   int waiting() {
     return count;
   }
+
+  /** The polls waiting here, by app (the status page's "sidecars waiting"). */
+  Map<String, Integer> waitingByApp() {
+    Map<String, Integer> m = new HashMap<>();
+    waiters.forEach((app, set) -> m.put(app, set.size()));
+    return m;
+  }
 }

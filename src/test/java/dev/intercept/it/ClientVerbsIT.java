@@ -40,21 +40,7 @@ class ClientVerbsIT {
   }
 
   private RoleProcess intercept(String user, String name, String path) throws Exception {
-    return started.start(
-        user + "-" + name,
-        Map.of("INTERCEPT_TOKEN", seed.tokens().of(user)),
-        "--role=client",
-        "intercept",
-        "myapp",
-        "-m",
-        ":path",
-        path,
-        "--name",
-        name,
-        "-p",
-        Integer.toString(seed.laptop()),
-        "--proxy-url",
-        "http://127.0.0.1:" + seed.api());
+    return seed.intercept(started, user, name, path);
   }
 
   /** Runs a verb as {@code user}; returns the finished process (exit code checked by callers). */

@@ -56,6 +56,29 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
     return new SeedSetup(api, podPort, lap.port("http"), sidecar, tokens, proxy.port("ssh"));
   }
 
+  /**
+   * {@code user}'s client taking myapp's requests whose :path fully matches {@code pathRegex} to
+   * the laptop, as intercept NAME (started in {@code into}; await its "Intercept is running").
+   */
+  public RoleProcess intercept(Roles into, String user, String name, String pathRegex)
+      throws Exception {
+    return into.start(
+        user + "-" + name,
+        Map.of("INTERCEPT_TOKEN", tokens.of(user)),
+        "--role=client",
+        "intercept",
+        "myapp",
+        "-m",
+        ":path",
+        pathRegex,
+        "--name",
+        name,
+        "-p",
+        Integer.toString(laptop),
+        "--proxy-url",
+        "http://127.0.0.1:" + api);
+  }
+
   /** The Authorization header of a test user, for {@link Http#send}. */
   public String[] auth(String user) {
     return new String[] {"Authorization", "Bearer " + tokens.of(user)};
