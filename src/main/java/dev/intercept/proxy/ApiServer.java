@@ -43,6 +43,7 @@ public class ApiServer extends VerticleBase {
   private HttpServer server;
   private RoutePolls polls;
   private Departures departures;
+  private final ProxyMetrics metrics;
 
   /** What the API tells clients about the SSH server. */
   public record SshEndpoint(String publicHost, int port, String hostKey) {}
@@ -53,7 +54,9 @@ public class ApiServer extends VerticleBase {
       InterceptPolicy policy,
       SshEndpoint ssh,
       BooleanSupplier ready,
-      AccessControl access) {
+      AccessControl access,
+      ProxyMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.access = access;
     this.registry = registry;
@@ -73,6 +76,7 @@ public class ApiServer extends VerticleBase {
             config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
     departures = new Departures(vertx, registry.leaseMillis() + 60_000);
     Router r = Router.router(vertx);
+    r.route().handler(metrics::timeRequests);
     r.route().handler(RequestBody::read);
     r.get("/healthz").handler(ctx -> ApiAnswers.json(ctx, 200, status("ok")));
     // the status page: static, no data in it (the data comes from the authenticated feed)
@@ -88,6 +92,14 @@ public class ApiServer extends VerticleBase {
     new ApiInsight(access.authorizer(), registry).mount(r);
     EventStream events = new EventStream(vertx, access.authorizer(), registry, polls::waitingByApp);
     r.get("/api/v1/events").handler(ctx -> events.handle(ctx, who(ctx)));
+    // Prometheus: authenticated like the API (a scraper's token needs list on every app)
+    r.get("/metrics").handler(this::authenticate).handler(this::metrics);
+    metrics.gauge(
+        "intercept_route_polls_waiting",
+        "Sidecar route long-polls waiting on this replica",
+        polls::waiting);
+    metrics.gauge(
+        "intercept_event_streams", "Status-page event streams open on this replica", events::open);
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ApiAnswers::failed);
@@ -99,6 +111,16 @@ public class ApiServer extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(5, TimeUnit.SECONDS);
+  }
+
+  private void metrics(RoutingContext ctx) {
+    allowed(ctx, Action.LIST, "")
+        .onSuccess(
+            v ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape()))
+        .onFailure(ctx::fail);
   }
 
   public int actualPort() {
@@ -162,6 +184,7 @@ public class ApiServer extends VerticleBase {
                   .admit(app, name, req.publicKey())
                   .compose(v -> registry.create(app, name, req, who(ctx)));
             })
+        .onComplete(ar -> metrics.registration(ar.cause()))
         .onSuccess(
             i -> {
               LOG.info(

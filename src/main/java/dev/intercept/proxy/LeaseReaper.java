@@ -19,9 +19,11 @@ class LeaseReaper extends VerticleBase {
   private final InterceptRegistry registry;
   private final long forgetAppsMillis;
   private boolean running;
+  private final ProxyMetrics metrics;
 
-  LeaseReaper(InterceptRegistry registry, long forgetAppsMillis) {
+  LeaseReaper(InterceptRegistry registry, long forgetAppsMillis, ProxyMetrics metrics) {
     this.registry = registry;
+    this.metrics = metrics;
     this.forgetAppsMillis = forgetAppsMillis;
   }
 
@@ -87,6 +89,7 @@ class LeaseReaper extends VerticleBase {
     if (ar.failed()) {
       LOG.warn("lease check failed: {}", ar.cause().getMessage());
     } else {
+      metrics.leasesExpired(ar.result().size());
       ar.result()
           .forEach(
               i ->

@@ -142,6 +142,7 @@ public final class ProxyRole {
             policy,
             config.get(MAX_INTERCEPTS));
     Context context = vertx.getOrCreateContext();
+    ProxyMetrics metrics = new ProxyMetrics(vertx, cluster::members, () -> registry.list(null));
     TunnelServer ssh =
         new TunnelServer(
             new RegistryTunnelDirectory(context, registry, config.get(ADVERTISE_HOST)),
@@ -171,13 +172,15 @@ public final class ProxyRole {
                       policy,
                       new ApiServer.SshEndpoint(config.get(PUBLIC_SSH_HOST), sshPort, hostKey),
                       cluster::ready,
-                      access);
+                      access,
+                      metrics);
               return vertx
                   .deployVerticle(api)
                   .compose(
                       id ->
                           vertx.deployVerticle(
-                              new LeaseReaper(registry, config.get(FORGET_APPS_SECONDS) * 1000L)))
+                              new LeaseReaper(
+                                  registry, config.get(FORGET_APPS_SECONDS) * 1000L, metrics)))
                   .map(
                       id -> {
                         printListening(cluster, api, ssh, config, access);
