@@ -140,6 +140,12 @@ public final class ProxyApiClient {
         b -> Explanation.fromJson(new JsonObject(b)));
   }
 
+  /** A sidecar's per-route running totals (the proxy sums them per intercept). */
+  public Future<Void> stats(String app, JsonObject report) {
+    return call(
+        HttpMethod.POST, BASE + "/apps/" + app + "/stats", report.encode(), timeoutMs, b -> null);
+  }
+
   /** The intercepts of {@code app}, or of every app when null. */
   public Future<List<ListedIntercept>> list(String app) {
     String path = app == null ? BASE + "/intercepts" : BASE + "/apps/" + app + "/intercepts";

@@ -50,7 +50,8 @@ final class ListCommand extends ClientCommand.Common implements Callable<Integer
                     + " tunnel "
                     + (i.tunnel() == null ? "down" : "up")
                     + " matchers "
-                    + Matcher.toJson(i.matchers()).encode());
+                    + Matcher.toJson(i.matchers()).encode()
+                    + HitsText.of(i.hits(), System.currentTimeMillis()));
           }
           return 0;
         });

@@ -88,7 +88,9 @@ final class StatusCommand extends ClientCommand.Common implements Callable<Integ
                     + i.port()
                     + " lease "
                     + leaseLeft(i, now)
-                    + " s left matchers "
+                    + " s left"
+                    + HitsText.of(i.hits(), now)
+                    + " matchers "
                     + Matcher.toJson(i.matchers()).encode()
                     + " tunnel "
                     + (i.tunnel() == null ? "down" : "up at " + i.tunnel().host()));

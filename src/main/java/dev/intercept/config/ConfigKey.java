@@ -204,6 +204,17 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> ENVOY_ADMIN_PORT = declare(
       "envoy-admin-port", ValueType.port(true), "9901", EnumSet.of(SIDECAR),
       "Envoy mode: Envoy's admin port, bound on 127.0.0.1 only.");
+  public static final ConfigKey<Integer> STATS_SECONDS = declare(
+      "stats-seconds", ValueType.integer(1, 3600), "5", EnumSet.of(SIDECAR),
+      "How often the sidecar reports its per-intercept counts (requests, bytes, errors, last "
+          + "hit) to the proxy, when they changed.");
+  public static final ConfigKey<Integer> METRICS_PORT = declare(
+      "metrics-port", ValueType.integer(-1, 65535), "-1", EnumSet.of(SIDECAR),
+      "Sidecar: port of its Prometheus /metrics, never the traffic port; -1 = off, 0 = any free "
+          + "port.");
+  public static final ConfigKey<String> METRICS_HOST = declare(
+      "metrics-host", ValueType.host(false), "127.0.0.1", EnumSet.of(SIDECAR),
+      "Sidecar: address /metrics binds (unauthenticated: loopback unless a scraper needs it).");
   public static final ConfigKey<String> TOKEN = declare(
       "token", ValueType.secret("TOKEN"), "", EnumSet.of(SIDECAR, CLIENT),
       "Bearer token for the proxy API; client: empty = the kubeconfig context's credentials.");

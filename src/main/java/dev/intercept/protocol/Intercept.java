@@ -64,7 +64,7 @@ public record Intercept(
         tunnel == null
             ? null
             : new ListedIntercept.Tunnel(tunnel.host(), tunnel.port(), tunnelReplica);
-    return new ListedIntercept(app, name, matchers, port, t, owner, createdAt, expiresAt);
+    return new ListedIntercept(app, name, matchers, port, t, owner, createdAt, expiresAt, null);
   }
 
   /** The stored form: what the API shows, plus the key and the creation order. */

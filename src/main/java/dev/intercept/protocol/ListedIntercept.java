@@ -15,7 +15,8 @@ public record ListedIntercept(
     Tunnel tunnel,
     String owner,
     long createdAt,
-    long expiresAt) {
+    long expiresAt,
+    Hits hits) {
 
   /** Where an intercept's tunnel is held: the replica's address and id. */
   public record Tunnel(String host, int port, String replica) {
@@ -37,7 +38,20 @@ public record ListedIntercept(
     return viewer.admin() || viewer.user().equals(owner)
         ? this
         : new ListedIntercept(
-            app, name, PersonalId.hidden(matchers), port, tunnel, owner, createdAt, expiresAt);
+            app,
+            name,
+            PersonalId.hidden(matchers),
+            port,
+            tunnel,
+            owner,
+            createdAt,
+            expiresAt,
+            hits);
+  }
+
+  /** The same intercept with what the sidecars counted for it. */
+  public ListedIntercept withHits(Hits h) {
+    return new ListedIntercept(app, name, matchers, port, tunnel, owner, createdAt, expiresAt, h);
   }
 
   public JsonObject toJson() {
@@ -49,7 +63,8 @@ public record ListedIntercept(
         .put("tunnel", tunnel == null ? null : tunnel.toJson())
         .put("owner", owner)
         .put("createdAt", createdAt)
-        .put("expiresAt", expiresAt);
+        .put("expiresAt", expiresAt)
+        .put("hits", hits == null ? null : hits.toJson());
   }
 
   public static ListedIntercept fromJson(JsonObject j) {
@@ -61,6 +76,7 @@ public record ListedIntercept(
         Tunnel.fromJson(j.getJsonObject("tunnel")),
         j.getString("owner"),
         j.getLong("createdAt"),
-        j.getLong("expiresAt"));
+        j.getLong("expiresAt"),
+        j.getJsonObject("hits") == null ? null : Hits.fromJson(j.getJsonObject("hits")));
   }
 }

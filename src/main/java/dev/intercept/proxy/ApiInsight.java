@@ -54,7 +54,7 @@ final class ApiInsight {
         .onFailure(ctx::fail);
   }
 
-  private static JsonObject json(String body) {
+  static JsonObject json(String body) {
     try {
       return new JsonObject(body);
     } catch (DecodeException | ClassCastException e) {

@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -43,6 +42,7 @@ public class ApiServer extends VerticleBase {
   private HttpServer server;
   private RoutePolls polls;
   private Departures departures;
+  private InterceptStats stats;
   private final ProxyMetrics metrics;
 
   /** What the API tells clients about the SSH server. */
@@ -75,6 +75,7 @@ public class ApiServer extends VerticleBase {
             config.get(ConfigKey.MAX_WAITERS),
             config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
     departures = new Departures(vertx, registry.leaseMillis() + 60_000);
+    stats = new InterceptStats(vertx, config.get(ConfigKey.FORGET_APPS_SECONDS) * 1000L);
     Router r = Router.router(vertx);
     r.route().handler(metrics::timeRequests);
     r.route().handler(RequestBody::read);
@@ -89,8 +90,10 @@ public class ApiServer extends VerticleBase {
     r.delete("/api/v1/apps/:app/intercepts/:name").handler(this::delete);
     r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
     r.get("/api/v1/apps/:app/routes").handler(this::routes);
+    r.post("/api/v1/apps/:app/stats").handler(this::stats);
     new ApiInsight(access.authorizer(), registry).mount(r);
-    EventStream events = new EventStream(vertx, access.authorizer(), registry, polls::waitingByApp);
+    EventStream events =
+        new EventStream(vertx, access.authorizer(), registry, stats, polls::waitingByApp);
     r.get("/api/v1/events").handler(ctx -> events.handle(ctx, who(ctx)));
     // Prometheus: authenticated like the API (a scraper's token needs list on every app)
     r.get("/metrics").handler(this::authenticate).handler(this::metrics);
@@ -210,15 +213,26 @@ public class ApiServer extends VerticleBase {
   }
 
   private void list(RoutingContext ctx, String app) {
-    Future<List<Intercept>> list =
-        allowed(ctx, Action.LIST, app == null ? "" : app).compose(v -> registry.list(app));
-    list.onSuccess(
+    allowed(ctx, Action.LIST, app == null ? "" : app)
+        .compose(v -> registry.list(app))
+        .compose(stats::listed)
+        .onSuccess(
             all -> {
               JsonArray a = new JsonArray();
               Identity viewer = who(ctx);
-              all.forEach(i -> a.add(i.listed().shownTo(viewer).toJson()));
+              all.forEach(i -> a.add(i.shownTo(viewer).toJson()));
               ApiAnswers.json(ctx, 200, a);
             })
+        .onFailure(ctx::fail);
+  }
+
+  /** A sidecar's counts per route (its running totals). */
+  private void stats(RoutingContext ctx) {
+    String app = app(ctx);
+    JsonObject report = ApiInsight.json(RequestBody.of(ctx));
+    allowed(ctx, Action.POLL_ROUTES, app)
+        .compose(v -> stats.record(app, report))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 

@@ -3,7 +3,7 @@ package dev.intercept.proxy;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.Identity;
-import dev.intercept.protocol.Intercept;
+import dev.intercept.protocol.ListedIntercept;
 import dev.intercept.proxy.access.Action;
 import dev.intercept.proxy.access.Authorizer;
 import dev.intercept.retry.Periodic;
@@ -35,6 +35,7 @@ final class EventStream {
   private final Vertx vertx;
   private final Authorizer authorizer;
   private final InterceptRegistry registry;
+  private final InterceptStats stats;
   private final Supplier<Map<String, Integer>> waitingByApp;
   private final Set<Stream> streams = new LinkedHashSet<>();
   private boolean scheduled;
@@ -45,7 +46,9 @@ final class EventStream {
       Vertx vertx,
       Authorizer authorizer,
       InterceptRegistry registry,
+      InterceptStats stats,
       Supplier<Map<String, Integer>> waitingByApp) {
+    this.stats = stats;
     this.vertx = vertx;
     this.authorizer = authorizer;
     this.registry = registry;
@@ -97,11 +100,12 @@ final class EventStream {
   }
 
   /** What the page shows, before hiding what each viewer may not see. */
-  private record Snapshot(List<Intercept> intercepts, Map<String, Long> seen) {}
+  private record Snapshot(List<ListedIntercept> intercepts, Map<String, Long> seen) {}
 
   private Future<Snapshot> snapshot() {
     return registry
         .list(null)
+        .compose(stats::listed)
         .compose(all -> registry.sidecarsSeen().map(seen -> new Snapshot(all, seen)));
   }
 
@@ -114,7 +118,7 @@ final class EventStream {
             i ->
                 apps.computeIfAbsent(i.app(), a -> app(a, null, waiting))
                     .getJsonArray("intercepts")
-                    .add(i.listed().shownTo(s.viewer()).toJson()));
+                    .add(i.shownTo(s.viewer()).toJson()));
     JsonArray list = new JsonArray();
     apps.values().forEach(list::add);
     String data = new JsonObject().put("apps", list).encode();

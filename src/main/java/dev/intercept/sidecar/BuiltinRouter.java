@@ -49,8 +49,15 @@ public class BuiltinRouter extends VerticleBase {
   private volatile RouteSelector selector;
   private HttpServer server;
 
+  private final RouteCounters counters;
+
   public BuiltinRouter(Config config) {
+    this(config, new RouteCounters());
+  }
+
+  public BuiltinRouter(Config config, RouteCounters counters) {
     this.config = config;
+    this.counters = counters;
     this.appHost = config.get(ConfigKey.APP_HOST);
     this.appPort = config.get(ConfigKey.APP_PORT);
     this.routeTimeoutSeconds = config.get(ConfigKey.ROUTE_TIMEOUT_SECONDS);
@@ -149,6 +156,7 @@ public class BuiltinRouter extends VerticleBase {
     ProxyRequest pr = ctx.request();
     Route route = selector.select(name -> value(pr, name));
     HostPort target = route == null ? null : route.target();
+    (route == null ? counters.app() : counters.route(route.name())).request();
     ctx.set(TARGET, target);
     if (target == null) {
       return request(ctx, appHost, appPort);

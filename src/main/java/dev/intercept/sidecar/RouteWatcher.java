@@ -9,6 +9,7 @@ import dev.intercept.protocol.RouteTable;
 import dev.intercept.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +38,18 @@ public class RouteWatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    api =
-        new ProxyApiClient(
-            vertx,
-            config.get(ConfigKey.PROXY_URL),
-            config.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
-            credentials);
+    api = proxyApi(vertx, config, credentials);
     poll();
     return Future.succeededFuture();
+  }
+
+  /** The sidecar's client of the proxy API: its URLs, timeout and token. */
+  static ProxyApiClient proxyApi(Vertx vertx, Config config, Credentials credentials) {
+    return new ProxyApiClient(
+        vertx,
+        config.get(ConfigKey.PROXY_URL),
+        config.get(ConfigKey.REQUEST_TIMEOUT_SECONDS) * 1000L,
+        credentials);
   }
 
   @Override

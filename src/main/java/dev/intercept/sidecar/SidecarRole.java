@@ -10,6 +10,8 @@ import static dev.intercept.config.ConfigKey.ENVOY_CONFIG_DIR;
 import static dev.intercept.config.ConfigKey.LISTEN_HOST;
 import static dev.intercept.config.ConfigKey.LISTEN_PORT;
 import static dev.intercept.config.ConfigKey.MAX_REGEX_PROGRAM_SIZE;
+import static dev.intercept.config.ConfigKey.METRICS_HOST;
+import static dev.intercept.config.ConfigKey.METRICS_PORT;
 import static dev.intercept.config.ConfigKey.PROXY_URL;
 import static dev.intercept.config.ConfigKey.REQUEST_TIMEOUT_SECONDS;
 import static dev.intercept.config.ConfigKey.ROUTE_TIMEOUT_SECONDS;
@@ -46,7 +48,12 @@ public final class SidecarRole {
               "listen-port 0 cannot be used with data-plane envoy: name the port Envoy should"
                   + " listen on"));
     }
-    Future<String> plane = envoy ? startEnvoy(vertx, c) : startBuiltin(vertx, c);
+    // what the built-in data plane counts, per route and for the app: shared by the data plane,
+    // the reporter and /metrics
+    RouteCounters counters = new RouteCounters();
+    Future<String> plane =
+        (envoy ? startEnvoy(vertx, c) : startBuiltin(vertx, c, counters))
+            .compose(listening -> metrics(vertx, c, counters).map(m -> listening + m));
     String app = c.get(APP_NAME);
     return plane.compose(
         listening -> {
@@ -79,8 +86,30 @@ public final class SidecarRole {
           }
           return vertx
               .deployVerticle(new RouteWatcher(c, credentials))
+              .compose(
+                  x ->
+                      envoy
+                          ? Future.succeededFuture(x)
+                          : vertx.deployVerticle(new StatsReporter(c, credentials, counters)))
               .map(x -> (RoleHandle) vertx::close);
         });
+  }
+
+  /** /metrics on its own port when metrics-port is not -1: " metrics=HOST:PORT", else "". */
+  private static Future<String> metrics(Vertx vertx, Config c, RouteCounters counters) {
+    if (c.get(METRICS_PORT) < 0) {
+      return Future.succeededFuture("");
+    }
+    MetricsServer m =
+        new MetricsServer(
+            c.get(METRICS_HOST),
+            c.get(METRICS_PORT),
+            c.get(APP_NAME),
+            counters,
+            counters::tableSize);
+    return vertx
+        .deployVerticle(m)
+        .map(id -> " metrics=" + c.get(METRICS_HOST) + ":" + m.actualPort());
   }
 
   /** The sidecar's token: a file (a projected service-account token, re-read), else --token. */
@@ -91,8 +120,8 @@ public final class SidecarRole {
         : TokenFileCredentials.watch(vertx, Path.of(file));
   }
 
-  private static Future<String> startBuiltin(Vertx vertx, Config c) {
-    BuiltinRouter router = new BuiltinRouter(c);
+  private static Future<String> startBuiltin(Vertx vertx, Config c, RouteCounters counters) {
+    BuiltinRouter router = new BuiltinRouter(c, counters);
     return vertx
         .deployVerticle(router)
         .map(

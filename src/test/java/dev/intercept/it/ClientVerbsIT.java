@@ -139,7 +139,7 @@ class ClientVerbsIT {
             .anyMatch(
                 l ->
                     l.matches(
-                        "  myapp/bob4 port \\d+ lease \\d+ s left matchers .* tunnel up at"
+                        "  myapp/bob4 port \\d+ lease \\d+ s left hits \\d+, last .* matchers .* tunnel up at"
                             + " 127\\.0\\.0\\.1")),
         out(status));
 

@@ -143,7 +143,8 @@ class KubeconfigMockApiServerIT {
     assertTrue(
         said.get(4)
             .matches(
-                "  myapp/test port \\d+ lease \\d+ s left matchers .* tunnel up at 127\\.0\\.0\\.1"),
+                "  myapp/test port \\d+ lease \\d+ s left hits \\d+, last .* matchers .* tunnel up at"
+                    + " 127\\.0\\.0\\.1"),
         said.get(4));
     assertEquals("others' intercepts: 0 (see list)", said.get(5));
 

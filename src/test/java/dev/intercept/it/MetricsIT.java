@@ -123,6 +123,57 @@ class MetricsIT {
     assertEquals(0, alice.awaitExit(15_000));
   }
 
+  @Test
+  void theSidecarCountsPerInterceptReportsToTheProxyAndServesMetricsOnItsOwnPort()
+      throws Exception {
+    assumeTrue(
+        Files.isExecutable(PYTHON), "python3 with prometheus_client missing (.ci/run installs it)");
+    SeedSetup seed = SeedSetup.start(started, 4, "--metrics-port", "0", "--stats-seconds", "1");
+    int metrics = started.last().port("metrics");
+    RoleProcess alice = seed.intercept(started, "alice", "test", ".*ark3.*");
+    alice.awaitLine("^T: Intercept is running", 30_000);
+    TestWait.until(
+        () -> served(seed, "/ark3").equals("container_on_laptop"), 5_000, "alice's route");
+    for (int i = 0; i < 3; i++) {
+      assertEquals("container_on_laptop", served(seed, "/ark3/" + i));
+    }
+    // /metrics on the traffic port is the app's, not ours
+    assertEquals("the-app-pod", served(seed, "/metrics"));
+
+    TestWait.until(() -> listedHits(seed) >= 4, 10_000, "the sidecar's counts to reach the proxy");
+    assertEquals(4, listedHits(seed));
+    JsonArray samples = parse(Http.get(metrics, "/metrics").body());
+    Map<String, String> test = Map.of("target", "intercept", "intercept", "test");
+    assertEquals(4, value(samples, "intercept_sidecar_requests_total", test));
+    assertTrue(
+        value(samples, "intercept_sidecar_requests_total", Map.of("target", "app")) >= 1,
+        "the app's requests");
+    assertEquals(1, value(samples, "intercept_sidecar_routes", Map.of("app", "myapp")));
+    alice.signal("INT");
+    assertEquals(0, alice.awaitExit(15_000));
+  }
+
+  private static String served(SeedSetup seed, String path) {
+    try {
+      return Http.get(seed.sidecar(), path).firstLine().replace("Request served by ", "");
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  /** The hits of myapp/test as the proxy's API lists them (0 while unknown). */
+  private static long listedHits(SeedSetup seed) {
+    try {
+      JsonArray all =
+          new JsonArray(
+              Http.send(seed.api(), "GET", "/api/v1/intercepts", null, seed.auth("alice")).body());
+      JsonObject hits = all.isEmpty() ? null : all.getJsonObject(0).getJsonObject("hits");
+      return hits == null ? 0 : hits.getLong("requests");
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   private static String scrape(SeedSetup seed) throws Exception {
     Http.Response r = Http.get(seed.api(), "/metrics", seed.auth("alice"));
     assertEquals(200, r.status(), r.body());

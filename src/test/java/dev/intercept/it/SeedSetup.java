@@ -13,6 +13,12 @@ import java.util.Map;
 public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens tokens, int ssh) {
 
   public static SeedSetup start(Roles into, int forwardPorts) throws Exception {
+    return start(into, forwardPorts, new String[0]);
+  }
+
+  /** The seed's cast, the sidecar with {@code sidecarArgs} added. */
+  public static SeedSetup start(Roles into, int forwardPorts, String... sidecarArgs)
+      throws Exception {
     TestTokens tokens = TestTokens.create();
     List<String> proxyArgs =
         new ArrayList<>(
@@ -34,6 +40,17 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
     RoleProcess lap = into.echo("laptop", "container_on_laptop");
     int api = proxy.port("api");
     int podPort = pod.port("http");
+    List<String> sidecarArgv =
+        new ArrayList<>(
+            List.of(
+                "--role=sidecar",
+                "--listen-host",
+                "127.0.0.1",
+                "--listen-port",
+                "0",
+                "--proxy-url",
+                "http://127.0.0.1:" + api));
+    sidecarArgv.addAll(List.of(sidecarArgs));
     RoleProcess sc =
         into.start(
             "sidecar",
@@ -44,13 +61,7 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
                 Integer.toString(podPort),
                 "INTERCEPT_TOKEN",
                 tokens.of("sidecar")),
-            "--role=sidecar",
-            "--listen-host",
-            "127.0.0.1",
-            "--listen-port",
-            "0",
-            "--proxy-url",
-            "http://127.0.0.1:" + api);
+            sidecarArgv.toArray(String[]::new));
     int sidecar = sc.port("http");
     sc.awaitLine("connected to the proxy", 30_000);
     return new SeedSetup(api, podPort, lap.port("http"), sidecar, tokens, proxy.port("ssh"));
