@@ -28,7 +28,15 @@ import picocli.CommandLine.Parameters;
 /** {@code intercept APP -m HEADER REGEX ... --name N -p PORT}: runs one intercept until Ctrl-C. */
 @Command(
     name = "intercept",
-    description = "Send APP's requests whose headers all match to localhost:PORT until Ctrl-C.")
+    description = "Send APP's requests whose headers all match to localhost:PORT until Ctrl-C.",
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  stopped with Ctrl-C, SIGTERM or 'leave' (the intercept is removed)",
+      "  1  refused by the proxy (overlap, catch-all, quota, ...) or could not set up (the line"
+          + " says)",
+      "  2  bad arguments or settings",
+      "  3  the JVM failed (out of memory): the lease lapses and requests go to the pods"
+    })
 final class InterceptCommand extends ClientCommand.Common implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "APP", description = "the app (the sidecar's APPNAME)")
   String app;
