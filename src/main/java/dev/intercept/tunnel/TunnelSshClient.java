@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -56,6 +57,7 @@ public final class TunnelSshClient {
           }
         });
     client.setForwarderFactory(ClientForwarder::new);
+    client.setChannelFactories(List.of(new ForwardedChannels()));
     client.start();
     return client;
   }
