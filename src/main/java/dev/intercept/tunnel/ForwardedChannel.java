@@ -2,6 +2,7 @@ package dev.intercept.tunnel;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.AttributeRepository;
@@ -40,11 +41,18 @@ final class ForwardedChannel extends AbstractServerChannel {
   private volatile IoSession local;
   private volatile ChannelToPortHandler toLocal;
 
-  /** Read from the local server, not sent yet for want of window; guarded by this. */
-  private Buffer stalled;
+  /**
+   * Read from the local server, not sent yet for want of window; written under this object's
+   * monitor, which is held while sending (the session's write lock is taken inside it). The close
+   * paths never take the monitor: SSHD may close the channel from a failed write while it holds the
+   * session's write lock, and waiting for the monitor there would deadlock with a sender.
+   */
+  private volatile Buffer stalled;
 
-  /** The local server closed its end; EOF goes out after what is stalled. Guarded by this. */
-  private boolean localEnded;
+  /** The local server closed its end; EOF goes out after what is stalled. */
+  private volatile boolean localEnded;
+
+  private final AtomicBoolean eofSent = new AtomicBoolean();
 
   /** Everything read from the local server was sent (or will never be): the channel may close. */
   private final DefaultCloseFuture drained;
@@ -158,12 +166,14 @@ final class ForwardedChannel extends AbstractServerChannel {
   }
 
   private void stall(Readable data, int n) {
-    if (stalled == null) {
-      stalled = new ByteArrayBuffer(n, false);
+    Buffer b = stalled;
+    if (b == null) {
+      b = new ByteArrayBuffer(n, false);
     }
-    stalled.ensureCapacity(n);
-    data.getRawBytes(stalled.array(), stalled.wpos(), n);
-    stalled.wpos(stalled.wpos() + n);
+    b.ensureCapacity(n);
+    data.getRawBytes(b.array(), b.wpos(), n);
+    b.wpos(b.wpos() + n);
+    stalled = b;
   }
 
   @Override
@@ -173,7 +183,8 @@ final class ForwardedChannel extends AbstractServerChannel {
         this,
         c -> {
           synchronized (this) {
-            if (stalled == null || send(stalled, stalled.available()) > 0) {
+            Buffer b = stalled;
+            if (b == null || send(b, b.available()) > 0) {
               return null;
             }
             stalled = null;
@@ -187,18 +198,23 @@ final class ForwardedChannel extends AbstractServerChannel {
         });
   }
 
-  /** The local server closed its end: EOF to the peer after the data, then the channel closes. */
+  /**
+   * The local server closed its end: EOF to the peer after the data, then the channel closes. If
+   * data is stalled, the window adjust that sends the last of it sends the EOF (one of the two sees
+   * the other's write: both fields are volatile, and the EOF goes once).
+   */
   void localClosed() {
-    synchronized (this) {
-      localEnded = true;
-      if (stalled == null) {
-        finishLocal();
-      }
+    localEnded = true;
+    if (stalled == null) {
+      finishLocal();
     }
     close(false);
   }
 
   private void finishLocal() {
+    if (!eofSent.compareAndSet(false, true)) {
+      return;
+    }
     try {
       sendEof();
     } catch (IOException e) {
@@ -219,9 +235,6 @@ final class ForwardedChannel extends AbstractServerChannel {
   @Override
   public void handleClose() throws IOException {
     // the peer is done with the channel: nothing stalled will ever be read
-    synchronized (this) {
-      stalled = null;
-    }
     drained.setClosed();
     super.handleClose();
   }
@@ -246,10 +259,8 @@ final class ForwardedChannel extends AbstractServerChannel {
   protected void preClose() {
     // a channel closed while the local server still sends: what is stalled goes out first (the
     // peer's window adjusts drain it); a peer that is gone closes the session, and so this, at once
-    synchronized (this) {
-      if (stalled == null) {
-        drained.setClosed();
-      }
+    if (stalled == null) {
+      drained.setClosed();
     }
     super.preClose();
   }

@@ -258,7 +258,8 @@ class ResilienceIT {
   @Test
   void aSleepingLaptopFailsOpenWithinTheDefaultsBoundAndOnWakeComesBackByItself() throws Exception {
     // keepalives as shipped: what a user gets without tuning anything
-    int api = proxy(0, 0, Http.freePorts(2), "--lease-seconds", "3").port("api");
+    RoleProcess proxy = proxy(0, 0, Http.freePorts(2), "--lease-seconds", "3");
+    int api = proxy.port("api");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
     TestWait.until(
@@ -279,10 +280,27 @@ class ResilienceIT {
     c.signal("CONT");
     long t1 = System.currentTimeMillis();
     c.awaitLine("^T: Resumed after \\d+ s without contact", 10_000);
-    TestWait.until(
-        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
-        20_000,
-        "matched traffic at the laptop again, nobody doing anything");
+    try {
+      TestWait.until(
+          () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
+          20_000,
+          "matched traffic at the laptop again, nobody doing anything");
+    } catch (AssertionError e) {
+      c.signal("QUIT"); // the client's threads, on its stdout
+      TestWait.until(
+          () -> c.stdout().stream().anyMatch(l -> l.startsWith("Full thread dump")),
+          5_000,
+          "a thread dump");
+      Thread.sleep(500);
+      throw new AssertionError(
+          e.getMessage()
+              + "\nclient: "
+              + String.join("\n", c.stdout())
+              + c.stderr()
+              + "\nproxy: "
+              + proxy.stderr(),
+          e);
+    }
     TIMINGS.put("client SIGSTOP → matched traffic on the pods (default keepalives)", failOpen);
     TIMINGS.put(
         "client SIGCONT → matched traffic at the laptop again", System.currentTimeMillis() - t1);
