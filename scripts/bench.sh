@@ -40,40 +40,7 @@ echo "## The image, containers and pods (issue 12)" | tee -a bench-out/activatio
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ImageBench "${IMAGE_RUNS:-5}" \
   2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 
-# SSH tunnel (issue 5): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our proxy.
-# A throwaway sshd on a free high port, with its own config, host key and authorized_keys in a temp dir.
+# SSH tunnel (issues 5, 13): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our
+# proxy, side by side; also runnable alone (scripts/bench-tunnel.sh, after `make build`)
 echo | tee -a bench-out/activation.md
-echo "## SSH tunnel" | tee -a bench-out/activation.md
-if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
-  echo "skipped: needs /usr/sbin/sshd and ssh (apt-get install openssh-server openssh-client)" | tee -a bench-out/activation.md
-  exit 0
-fi
-SSHD_DIR=$(mktemp -d)
-# a free high port: one nothing answers on (bash's /dev/tcp, no other tool needed)
-SSHD_PORT=$((20000 + RANDOM % 40000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$SSHD_PORT") 2>/dev/null; do SSHD_PORT=$((20000 + RANDOM % 40000)); done
-ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/client_key"
-cp "$SSHD_DIR/client_key.pub" "$SSHD_DIR/authorized_keys"
-echo "[127.0.0.1]:$SSHD_PORT $(cat "$SSHD_DIR/host_key.pub")" > "$SSHD_DIR/known_hosts"
-cat > "$SSHD_DIR/sshd_config" <<CONF
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $SSHD_DIR/host_key
-AuthorizedKeysFile $SSHD_DIR/authorized_keys
-PidFile $SSHD_DIR/sshd.pid
-UsePAM no
-StrictModes no
-PermitRootLogin yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AllowTcpForwarding yes
-Ciphers aes128-gcm@openssh.com
-CONF
-mkdir -p /run/sshd  # sshd's privilege-separation directory
-/usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -D -e 2>"$SSHD_DIR/sshd.log" &
-SSHD_PID=$!
-trap 'kill $SSHD_PID 2>/dev/null; rm -rf "$SSHD_DIR"' EXIT
-java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
-  "$SSHD_DIR/client_key" "$SSHD_DIR/known_hosts" "${TUNNEL_REPS:-3}" "${TUNNEL_REQUESTS:-1000}" \
-  2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+CP="$CP" scripts/bench-tunnel.sh | tee -a bench-out/activation.md

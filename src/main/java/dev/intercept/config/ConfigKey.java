@@ -81,12 +81,15 @@ public record ConfigKey<T>(
       "auth-cache-seconds", ValueType.integer(0, 3600), "10", EnumSet.of(PROXY),
       "auth kubernetes: how long a token review or an access review answer is reused.");
   public static final ConfigKey<Integer> SSH_KEEPALIVE_SECONDS = declare(
-      "ssh-keepalive-seconds", ValueType.integer(1, 3600), "2", EnumSet.of(PROXY, CLIENT),
-      "Seconds between SSH keepalive requests, sent by both ends of a tunnel.");
+      "ssh-keepalive-seconds", ValueType.integer(1, 3600), "1", EnumSet.of(PROXY, CLIENT),
+      "Both ends of a tunnel: after this many seconds without a byte from the peer, a keepalive "
+          + "request is sent, and another each such interval while it stays silent (a busy "
+          + "tunnel sends none: bytes received count as life).");
   public static final ConfigKey<Integer> SSH_KEEPALIVE_MAX_MISSED = declare(
-      "ssh-keepalive-max-missed", ValueType.integer(1, 100), "3", EnumSet.of(PROXY, CLIENT),
-      "Unanswered keepalives after which a tunnel's peer is taken for dead and the session "
-          + "closed (the client then reconnects).");
+      "ssh-keepalive-max-missed", ValueType.integer(1, 100), "1", EnumSet.of(PROXY, CLIENT),
+      "Unanswered keepalives after which a silent peer is taken for dead and the session closed: "
+          + "after ssh-keepalive-seconds x (this + 1) without a byte (the client then reconnects, "
+          + "the proxy unbinds the port and matched requests go to the pods).");
   public static final ConfigKey<Integer> SSH_MAX_UNAUTHENTICATED = declare(
       "ssh-max-unauthenticated", ValueType.integer(1, 100_000), "32", EnumSet.of(PROXY),
       "Most SSH connections not yet authenticated at once (OpenSSH's MaxStartups); beyond it a "

@@ -5,9 +5,10 @@ import dev.intercept.config.ConfigKey;
 import java.time.Duration;
 
 /**
- * SSH keepalives, the same on both ends of a tunnel: a {@code keepalive@openssh.com} request every
- * {@code interval}; after {@code maxMissed} unanswered ones the peer is dead and the session is
- * closed (OpenSSH's ServerAliveInterval/ServerAliveCountMax).
+ * SSH keepalives, the same on both ends of a tunnel (OpenSSH's ServerAliveInterval and
+ * ServerAliveCountMax, but only when the peer is silent): a {@code keepalive@openssh.com} request
+ * after each {@code interval} without a byte from the peer; after {@code maxMissed} unanswered ones
+ * the peer is dead and the session is closed ({@link PeerWatch}).
  */
 public record Keepalive(Duration interval, int maxMissed) {
   public static final String REQUEST = "keepalive@openssh.com";
@@ -25,7 +26,7 @@ public record Keepalive(Duration interval, int maxMissed) {
         c.get(ConfigKey.SSH_KEEPALIVE_MAX_MISSED));
   }
 
-  /** How long a dead peer may go unnoticed, at most. */
+  /** How long a peer may stay silent before it is taken for dead (plus a check's period). */
   public Duration detection() {
     return interval.multipliedBy(maxMissed + 1L);
   }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * Enforces {@link SessionLimits}: a connection beyond the cap of unauthenticated ones is closed
  * before the server sends a byte, and a sweep closes connections still unauthenticated after the
  * login grace and authenticated sessions that held no forward for the idle time. A session holding
- * a forward is the keepalives' business ({@link ServerKeepalive}). SSHD's own {@code AUTH_TIMEOUT}
- * is no login grace: it restarts with every {@code ssh-userauth} service request, which a client
- * may send again and again, so the grace is counted here from the accept.
+ * a forward is the keepalives' business ({@link PeerWatch}). SSHD's own {@code AUTH_TIMEOUT} is no
+ * login grace: it restarts with every {@code ssh-userauth} service request, which a client may send
+ * again and again, so the grace is counted here from the accept.
  */
 final class SessionReaper implements SessionListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);

@@ -6,13 +6,14 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public class TunnelClient implements AutoCloseable {
 
   private volatile boolean closed;
   private Thread reconnector;
+  private final PeerWatch watch;
 
   /**
    * Takes ownership of {@code client} (from {@link TunnelSshClient#start()}): closing the tunnel
@@ -75,9 +77,11 @@ public class TunnelClient implements AutoCloseable {
     this.expectedHostKey = hostKey(spec);
     this.listener = listener;
     this.client = client;
-    // read when a session starts, so setting them after the client started is in time
-    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepalive.interval());
-    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepalive.maxMissed());
+    this.watch =
+        new PeerWatch(
+            "ssh-client-keepalive",
+            keepalive,
+            () -> session instanceof AbstractSession s ? List.of(s) : List.of());
     client.setServerKeyVerifier(
         (s, addr, key) -> {
           // fail closed: no announced key means no tunnel
@@ -118,6 +122,7 @@ public class TunnelClient implements AutoCloseable {
             "tunnel-reconnector");
     reconnector.setDaemon(true);
     reconnector.start();
+    watch.start();
     return first;
   }
 
@@ -281,6 +286,7 @@ public class TunnelClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    watch.close();
     if (reconnector != null) {
       reconnector.interrupt();
     }

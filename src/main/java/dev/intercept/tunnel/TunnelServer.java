@@ -48,7 +48,7 @@ public class TunnelServer implements AutoCloseable {
   private final Settings settings;
   private final String forwardBindHost;
   private final SshServer sshd;
-  private final ServerKeepalive keepalive;
+  private final PeerWatch keepalive;
   private final SessionReaper reaper;
   private volatile KeyPair hostKeys;
 
@@ -96,7 +96,7 @@ public class TunnelServer implements AutoCloseable {
             released((ServerSession) session);
           }
         });
-    keepalive = new ServerKeepalive(sshd, settings.keepalive());
+    keepalive = PeerWatch.onServer(sshd, settings.keepalive());
     reaper = new SessionReaper(sshd, settings.limits(), TunnelServer::who, this::holdsForward);
     sshd.addSessionListener(reaper);
   }

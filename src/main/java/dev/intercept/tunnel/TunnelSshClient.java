@@ -5,10 +5,14 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.SessionFactory;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -26,8 +30,8 @@ public final class TunnelSshClient {
 
   /**
    * A started SSH client set up for tunnels: TCP_NODELAY, AES-GCM first, and a forwarding filter
-   * that accepts only the forwarded-tcpip channel of our own -R (keepalives are set per tunnel).
-   * Building it takes a while (class loading), so the client starts it while it registers.
+   * that accepts only the forwarded-tcpip channel of our own -R (keepalives are watched per
+   * tunnel). Building it takes a while (class loading), so the client starts it while it registers.
    */
   public static SshClient start() {
     SshClient client = SshClient.setUpDefaultClient();
@@ -56,6 +60,16 @@ public final class TunnelSshClient {
           }
         });
     client.setForwarderFactory(ClientForwarder::new);
+    client.setChannelFactories(List.of(new ForwardedChannels()));
+    // every read is proof the proxy lives (PeerWatch, started per tunnel)
+    client.setSessionFactory(
+        new SessionFactory(client) {
+          @Override
+          public void messageReceived(IoSession io, Readable message) throws Exception {
+            PeerWatch.heard(io);
+            super.messageReceived(io, message);
+          }
+        });
     client.start();
     return client;
   }

@@ -206,7 +206,11 @@ public final class TunnelBench {
     }
   }
 
+  /** The median; NaN for none (REPS 0: latency only, e.g. to profile it). */
   static double median(List<Double> v) {
+    if (v.isEmpty()) {
+      return Double.NaN;
+    }
     List<Double> s = new ArrayList<>(v);
     Collections.sort(s);
     int n = s.size();

@@ -30,7 +30,7 @@ public final class ResilienceBench {
       }
       t = new ResilienceIT();
       try {
-        t.aSleepingLaptopFailsOpenAndOnWakeTheInterceptComesBackByItself();
+        t.aSleepingLaptopFailsOpenWithinTheDefaultsBoundAndOnWakeComesBackByItself();
       } finally {
         t.stopAll();
       }

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
+import dev.intercept.config.Config;
+import dev.intercept.config.Role;
+import dev.intercept.tunnel.Keepalive;
 import io.vertx.core.json.JsonArray;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -240,31 +246,33 @@ class ResilienceIT {
     }
   }
 
+  /**
+   * How long the shipped defaults let a silent client go unnoticed: keepalive x (missed + 1), plus
+   * a check's period (at most 250 ms) and a second for this busy machine.
+   */
+  static long defaultDetectionBoundMs() {
+    Keepalive k = Keepalive.from(Config.of(Role.PROXY, Map.of(), "defaults"));
+    return k.detection().toMillis() + 250 + 1_000;
+  }
+
   @Test
-  void aSleepingLaptopFailsOpenAndOnWakeTheInterceptComesBackByItself() throws Exception {
-    int api =
-        proxy(
-                0,
-                0,
-                Http.freePorts(2),
-                "--lease-seconds",
-                "3",
-                "--ssh-keepalive-seconds",
-                "1",
-                "--ssh-keepalive-max-missed",
-                "2")
-            .port("api");
+  void aSleepingLaptopFailsOpenWithinTheDefaultsBoundAndOnWakeComesBackByItself() throws Exception {
+    // keepalives as shipped: what a user gets without tuning anything
+    RoleProcess proxy = proxy(0, 0, Http.freePorts(2), "--lease-seconds", "3");
+    int api = proxy.port("api");
     int sidecar = appAndSidecar(api);
     RoleProcess c = client(api, "test", "--renew-seconds", "1");
     TestWait.until(
         () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
     c.signal("STOP");
     long t0 = System.currentTimeMillis();
+    long bound = defaultDetectionBoundMs();
     TestWait.until(
         () -> served(sidecar, "/ark3").equals("200 the-app-pod"),
-        15_000,
-        "the proxy to notice the silent tunnel and fail open");
+        bound,
+        "the proxy to notice the silent tunnel and fail open within the defaults' bound");
     long failOpen = System.currentTimeMillis() - t0;
+    assertTrue(failOpen <= bound, failOpen + " ms > " + bound + " ms");
     TestWait.until(() -> listSize(api) == 0, 10_000, "the lease to lapse");
     // the laptop sleeps well beyond the 3 s lease: the duration is the scenario, not a
     // synchronisation
@@ -272,14 +280,103 @@ class ResilienceIT {
     c.signal("CONT");
     long t1 = System.currentTimeMillis();
     c.awaitLine("^T: Resumed after \\d+ s without contact", 10_000);
-    TestWait.until(
-        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
-        20_000,
-        "matched traffic at the laptop again, nobody doing anything");
-    TIMINGS.put("client SIGSTOP → matched traffic on the pods (keepalive 1 s × 2)", failOpen);
+    try {
+      TestWait.until(
+          () -> served(sidecar, "/ark3").equals("200 container_on_laptop"),
+          20_000,
+          "matched traffic at the laptop again, nobody doing anything");
+    } catch (AssertionError e) {
+      c.signal("QUIT"); // the client's threads, on its stdout
+      TestWait.until(
+          () -> c.stdout().stream().anyMatch(l -> l.startsWith("Full thread dump")),
+          5_000,
+          "a thread dump");
+      Thread.sleep(500);
+      throw new AssertionError(
+          e.getMessage()
+              + "\nclient: "
+              + String.join("\n", c.stdout())
+              + c.stderr()
+              + "\nproxy: "
+              + proxy.stderr(),
+          e);
+    }
+    TIMINGS.put("client SIGSTOP → matched traffic on the pods (default keepalives)", failOpen);
     TIMINGS.put(
         "client SIGCONT → matched traffic at the laptop again", System.currentTimeMillis() - t1);
     c.awaitLine("^T: Intercept restored", 10_000);
+  }
+
+  /**
+   * A tunnel that is busy is alive: a bulk upload through the tunnel to the laptop, echoed back,
+   * for three times the defaults' detection time, with the client and then the proxy stopped for
+   * 500 ms each (a GC pause, a scheduler hiccup) mid-way. Neither end drops the session.
+   */
+  @Test
+  void aBusyTunnelWithShortPausesOnEitherEndIsNotDropped() throws Exception {
+    RoleProcess proxy = proxy(0, 0, Http.freePorts(1));
+    int api = proxy.port("api");
+    int sidecar = appAndSidecar(api);
+    RoleProcess sc = started.last();
+    RoleProcess c = client(api, "test");
+    TestWait.until(
+        () -> served(sidecar, "/ark3").equals("200 container_on_laptop"), 5_000, "the laptop");
+    long runMs =
+        3 * Keepalive.from(Config.of(Role.PROXY, Map.of(), "defaults")).detection().toMillis();
+    CompletableFuture<long[]> upload =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return BulkEcho.run(sidecar, "/ark3", runMs);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    long t0 = System.currentTimeMillis();
+    TestWait.until(() -> System.currentTimeMillis() - t0 > runMs / 3, runMs, "bytes flowing");
+    pause(c, 500);
+    TestWait.until(() -> System.currentTimeMillis() - t0 > 2 * runMs / 3, runMs, "bytes flowing");
+    pause(proxy, 500);
+    long[] sentAndEchoed;
+    try {
+      sentAndEchoed = upload.get(runMs + 30_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError(
+          "the upload failed: "
+              + e.getCause()
+              + "\nproxy: "
+              + proxy.stderr()
+              + "\nsidecar: "
+              + sc.stderr()
+              + "\nclient: "
+              + c.stdout()
+              + c.stderr(),
+          e);
+    }
+    assertTrue(sentAndEchoed[0] > 0, "nothing was uploaded");
+    assertEquals(sentAndEchoed[0], sentAndEchoed[1], "every byte uploaded came back");
+    assertEquals("200 container_on_laptop", served(sidecar, "/ark3"));
+    for (RoleProcess p : List.of(proxy, c)) {
+      assertTrue(
+          p.stderr().stream().noneMatch(l -> l.contains("closing SSH session")),
+          "no session was taken for dead: " + p.stderr());
+    }
+    assertTrue(
+        c.stdout().stream()
+            .noneMatch(l -> l.contains("Tunnel to the proxy") || l.contains("Resumed")),
+        "the client saw no outage: " + c.stdout());
+  }
+
+  /** SIGSTOP, then SIGCONT after {@code ms}: the process was frozen that long. */
+  private static void pause(RoleProcess p, long ms) throws Exception {
+    p.signal("STOP");
+    long at = System.nanoTime();
+    try {
+      // the pause's length is the scenario, not a synchronisation
+      TestWait.until(() -> System.nanoTime() - at >= ms * 1_000_000, ms + 5_000, "the pause");
+    } finally {
+      p.signal("CONT");
+    }
   }
 
   @Test
