@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean format docs image k8s
+.PHONY: build test demo bench bench-dataplane clean format docs image k8s
 
 build: $(JSA)
 
@@ -28,6 +28,11 @@ demo: $(JSA)
 bench: $(JSA)
 	mvn -B -q test-compile
 	scripts/bench.sh
+
+# the sidecar's data plane against HAProxy and nginx alone (issue 13; also part of bench)
+bench-dataplane: $(JSA)
+	mvn -B -q test-compile
+	scripts/bench-dataplane.sh
 
 clean:
 	mvn -B -q clean

@@ -40,6 +40,10 @@ echo "## The image, containers and pods (issue 12)" | tee -a bench-out/activatio
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ImageBench "${IMAGE_RUNS:-5}" \
   2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 
+# Data plane against HAProxy and nginx (issue 13): its own script, runnable alone (make bench-dataplane)
+echo | tee -a bench-out/activation.md
+scripts/bench-dataplane.sh | tee -a bench-out/activation.md
+
 # SSH tunnel (issue 5): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our proxy.
 # A throwaway sshd on a free high port, with its own config, host key and authorized_keys in a temp dir.
 echo | tee -a bench-out/activation.md
