@@ -15,22 +15,18 @@ import java.util.Map;
  * holding an intercept on {@code :path .*ark3.*} of myapp (both by bin/intercept, as a user starts
  * them), HAProxy, nginx, and per way of starting the sidecar two sidecars: one for myapp (the
  * intercept active) and one for an app no one intercepts. {@code -Dbench.sidecars=plain,launcher}
- * chooses the sidecars' ways: plain {@code java -jar}, or {@code bin/intercept}.
+ * chooses the sidecars' ways: plain {@code java -jar}, {@code bin/intercept} (the flags the image
+ * applies), or launcher-c1 (those and C1 only).
  */
 final class BenchCast {
   private final Roles roles;
   private final Path dir;
   private final List<DataPlaneBench.Target> targets = new ArrayList<>();
   private final Map<String, Long> sidecarPids = new LinkedHashMap<>();
-  private final Map<String, String> clientEnv;
 
   private BenchCast(Roles roles, Path dir) {
     this.roles = roles;
     this.dir = dir;
-    this.clientEnv =
-        Map.of(
-            "XDG_CONFIG_HOME", dir.resolve("config").toString(),
-            "KUBECONFIG", dir.resolve("no-kubeconfig").toString());
   }
 
   static BenchCast start(Roles roles, Path dir) throws Exception {
@@ -53,38 +49,23 @@ final class BenchCast {
 
   private RoleProcess launcher(String label, Map<String, String> env, String... args)
       throws Exception {
-    List<String> cmd =
-        new ArrayList<>(List.of(Path.of("bin/intercept").toAbsolutePath().toString()));
-    cmd.addAll(List.of(args));
-    return roles.add(RoleProcess.command(label, env, cmd));
+    return BenchRig.launcher(roles, label, env, args);
   }
 
   private void startAll() throws Exception {
-    OtherProxies.Server up = OtherProxies.upstream(sub("upstream"));
-    roles.add(up.process());
-    DataPlaneBench.expect(up.first(), DataPlaneBench.FOO, OtherProxies.APP_BODY);
-    RoleProcess proxy =
-        launcher(
-            "proxy",
-            Map.of(),
-            "--role=proxy",
-            "--listen-host",
-            "127.0.0.1",
-            "--api-port",
-            "0",
-            "--ssh-port",
-            "0",
-            "--forward-ports",
-            Http.freePorts(2),
-            "--forward-bind-host",
-            "127.0.0.1");
-    int api = proxy.port("api");
+    BenchRig rig = BenchRig.start(roles, dir);
+    int api = rig.api();
     // sidecars first: the proxy takes an intercept only for an app whose sidecar polls it
     List<DataPlaneBench.Target> sidecars = new ArrayList<>();
     for (String way : System.getProperty("bench.sidecars", "plain,launcher").split(",")) {
-      RoleProcess routed = sidecar(way, "myapp", up.first(), api);
-      RoleProcess plain = sidecar(way, "other", up.first(), api);
-      String name = way.equals("plain") ? "sidecar, java -jar" : "sidecar, bin/intercept";
+      RoleProcess routed = sidecar(way, "myapp", rig.appPort(), api);
+      RoleProcess plain = sidecar(way, "other", rig.appPort(), api);
+      String name =
+          switch (way) {
+            case "plain" -> "sidecar, java -jar";
+            case "launcher" -> "sidecar, bin/intercept";
+            default -> "sidecar, bin/intercept + C1 only";
+          };
       sidecarPids.put(name + " (myapp, intercepted)", routed.pid());
       sidecarPids.put(name + " (other app)", plain.pid());
       int routedPort = routed.port("http");
@@ -96,33 +77,17 @@ final class BenchCast {
               routedPort,
               List.of(routed.pid(), plain.pid())));
     }
-    RoleProcess client =
-        launcher(
-            "client",
-            clientEnv,
-            "intercept",
-            "myapp",
-            "-m",
-            ":path",
-            ".*ark3.*",
-            "--name",
-            "bench",
-            "-p",
-            Integer.toString(up.second()),
-            "--proxy-url",
-            "http://127.0.0.1:" + api);
-    client.awaitLine("^T: Intercept is running", 60_000);
-    int tunnel = DataPlaneBench.forwardPort(api);
-    DataPlaneBench.expect(tunnel, DataPlaneBench.ARK3, OtherProxies.LAPTOP_BODY);
-    targets.add(new DataPlaneBench.Target("direct", up.first(), up.first(), tunnel, List.of()));
+    int tunnel = rig.intercept();
+    targets.add(
+        new DataPlaneBench.Target("direct", rig.appPort(), rig.appPort(), tunnel, List.of()));
 
-    OtherProxies.Server h = OtherProxies.haproxy(sub("haproxy"), up.first(), tunnel);
+    OtherProxies.Server h = OtherProxies.haproxy(sub("haproxy"), rig.appPort(), tunnel);
     roles.add(h.process());
     await(h.first());
     targets.add(
         new DataPlaneBench.Target(
             "HAProxy", h.second(), h.first(), h.first(), List.of(h.process().pid())));
-    OtherProxies.Server n = OtherProxies.nginxProxy(sub("nginx"), up.first(), tunnel);
+    OtherProxies.Server n = OtherProxies.nginxProxy(sub("nginx"), rig.appPort(), tunnel);
     roles.add(n.process());
     await(n.first());
     targets.add(
@@ -132,7 +97,16 @@ final class BenchCast {
   }
 
   private RoleProcess sidecar(String way, String app, int appPort, int api) throws Exception {
-    Map<String, String> env = Map.of("APPNAME", app, "APPPORT", Integer.toString(appPort));
+    Map<String, String> env =
+        way.equals("launcher-c1")
+            ? Map.of(
+                "APPNAME",
+                app,
+                "APPPORT",
+                Integer.toString(appPort),
+                "INTERCEPT_JAVA_OPTS",
+                "-XX:TieredStopAtLevel=1")
+            : Map.of("APPNAME", app, "APPPORT", Integer.toString(appPort));
     String[] args = {
       "--role=sidecar",
       "--listen-host",
@@ -145,7 +119,7 @@ final class BenchCast {
     RoleProcess p =
         way.equals("plain")
             ? roles.add(RoleProcess.start("sidecar-" + app + "-plain", env, List.of(), args))
-            : launcher("sidecar-" + app + "-launcher", env, args);
+            : launcher("sidecar-" + app + "-" + way, env, args);
     p.awaitLine("connected to the proxy", 60_000);
     return p;
   }
@@ -172,17 +146,6 @@ final class BenchCast {
     DataPlaneBench.expect(t.routed(), DataPlaneBench.FOO, OtherProxies.APP_BODY);
     // without an intercept, /ark3 is the app's too
     DataPlaneBench.expect(t.plain(), DataPlaneBench.ARK3, OtherProxies.APP_BODY);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      try {
-        DataPlaneBench.expect(t.ark3(), DataPlaneBench.ARK3, OtherProxies.LAPTOP_BODY);
-        return;
-      } catch (IllegalStateException e) {
-        if (System.currentTimeMillis() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100); // the sidecar's route arrives by long-poll: a condition, with a deadline
-      }
-    }
+    BenchRig.awaitRouted(t.ark3());
   }
 }
