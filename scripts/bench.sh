@@ -44,6 +44,10 @@ java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.I
 echo | tee -a bench-out/activation.md
 scripts/bench-dataplane.sh | tee -a bench-out/activation.md
 
+# Sidecar memory (issue 13): its own script, runnable alone (make bench-sidecar-memory)
+echo | tee -a bench-out/activation.md
+scripts/bench-sidecar-memory.sh | tee -a bench-out/activation.md
+
 # SSH tunnel (issue 5): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our proxy.
 # A throwaway sshd on a free high port, with its own config, host key and authorized_keys in a temp dir.
 echo | tee -a bench-out/activation.md
