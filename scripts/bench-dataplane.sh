@@ -4,8 +4,8 @@
 # Installs wrk, haproxy and nginx from Debian's packages when missing. Output: stdout and
 # bench-out/dataplane.md; each run's figures in bench-out/dataplane-runs.txt.
 #   ROUNDS=3 SECONDS_PER_RUN=10 WARMUP=20 CONNECTIONS=32 SIDECARS=plain,launcher scripts/bench-dataplane.sh
-# SIDECARS: plain (java -jar, no flags), launcher (bin/intercept: the flags the image applies),
-# launcher-c1 (those and C1 only: the smallest, and the slowest).
+# SIDECARS: plain (java -jar, no flags), launcher (bin/intercept: the lean flags the image applies,
+# C1 only: docs/sidecar-memory.md), launcher-c2 (those with C2 back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/bench-common.sh

@@ -16,7 +16,7 @@ import java.util.Map;
  * them), HAProxy, nginx, and per way of starting the sidecar two sidecars: one for myapp (the
  * intercept active) and one for an app no one intercepts. {@code -Dbench.sidecars=plain,launcher}
  * chooses the sidecars' ways: plain {@code java -jar}, {@code bin/intercept} (the flags the image
- * applies), or launcher-c1 (those and C1 only).
+ * applies: C1 only), or launcher-c2 (those with C2 back: what the lean flags cost in speed).
  */
 final class BenchCast {
   private final Roles roles;
@@ -64,7 +64,7 @@ final class BenchCast {
           switch (way) {
             case "plain" -> "sidecar, java -jar";
             case "launcher" -> "sidecar, bin/intercept";
-            default -> "sidecar, bin/intercept + C1 only";
+            default -> "sidecar, bin/intercept + C2";
           };
       sidecarPids.put(name + " (myapp, intercepted)", routed.pid());
       sidecarPids.put(name + " (other app)", plain.pid());
@@ -98,14 +98,14 @@ final class BenchCast {
 
   private RoleProcess sidecar(String way, String app, int appPort, int api) throws Exception {
     Map<String, String> env =
-        way.equals("launcher-c1")
+        way.equals("launcher-c2")
             ? Map.of(
                 "APPNAME",
                 app,
                 "APPPORT",
                 Integer.toString(appPort),
                 "INTERCEPT_JAVA_OPTS",
-                "-XX:TieredStopAtLevel=1")
+                "-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2")
             : Map.of("APPNAME", app, "APPPORT", Integer.toString(appPort));
     String[] args = {
       "--role=sidecar",
