@@ -3,6 +3,7 @@ package dev.intercept.bench;
 import dev.intercept.it.Http;
 import dev.intercept.it.RoleProcess;
 import dev.intercept.it.Roles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ final class BenchCast {
       try {
         Http.get(port, DataPlaneBench.FOO);
         return;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         if (System.currentTimeMillis() > deadline) {
           throw e;
         }
