@@ -108,15 +108,7 @@ final class BenchCast {
                 "INTERCEPT_JAVA_OPTS",
                 "-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2")
             : Map.of("APPNAME", app, "APPPORT", Integer.toString(appPort));
-    String[] args = {
-      "--role=sidecar",
-      "--listen-host",
-      "127.0.0.1",
-      "--listen-port",
-      "0",
-      "--proxy-url",
-      "http://127.0.0.1:" + api
-    };
+    String[] args = BenchRig.sidecarArgs(api);
     RoleProcess p =
         way.equals("plain")
             ? roles.add(RoleProcess.start("sidecar-" + app + "-plain", env, List.of(), args))

@@ -62,6 +62,19 @@ final class BenchRig {
     return roles.add(RoleProcess.command(label, env, cmd));
   }
 
+  /** A sidecar's arguments: on loopback, any free port, polling this rig's proxy. */
+  static String[] sidecarArgs(int api) {
+    return new String[] {
+      "--role=sidecar",
+      "--listen-host",
+      "127.0.0.1",
+      "--listen-port",
+      "0",
+      "--proxy-url",
+      "http://127.0.0.1:" + api
+    };
+  }
+
   int appPort() {
     return upstream.first();
   }

@@ -113,15 +113,7 @@ public final class SidecarMemoryBench {
     Map<String, String> env = new HashMap<>();
     env.put("APPNAME", app);
     env.put("APPPORT", Integer.toString(rig.appPort()));
-    String[] args = {
-      "--role=sidecar",
-      "--listen-host",
-      "127.0.0.1",
-      "--listen-port",
-      "0",
-      "--proxy-url",
-      "http://127.0.0.1:" + rig.api()
-    };
+    String[] args = BenchRig.sidecarArgs(rig.api());
     String label = "sidecar-" + w.name() + (nmt ? "-nmt" : "") + "-" + app;
     long t0 = System.nanoTime();
     RoleProcess p;
