@@ -18,6 +18,8 @@ USER 0
 RUN echo 'intercept:x:10001:10001:intercept:/tmp:/usr/sbin/nologin' >>/etc/passwd \
  && echo 'intercept:x:10001:' >>/etc/group
 COPY target/intercept.jar /opt/intercept/intercept.jar
+# the launcher: each role's JVM flags (the sidecar's lean ones: docs/sidecar-memory.md)
+COPY bin/intercept /opt/intercept/bin/intercept
 # AppCDS: a training run of the seed with this JRE, then a static archive of the classes it
 # loaded (scripts/image-cds.sh; the build runs with --network=none). Faster container start:
 # docs/benchmarks.md.
@@ -29,6 +31,9 @@ ENV HOME=/tmp
 WORKDIR /tmp
 # API, SSH, sidecar data plane, forward ports
 EXPOSE 8081 8022 9900 9000-9015
-# out of memory, the JVM exits (code 3) and Kubernetes restarts the container (docs/resilience.md);
-# a stale or mismatched archive is ignored (-Xshare:auto), costing only start-up time
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/intercept/intercept.jsa", "-jar", "/opt/intercept/intercept.jar"]
+# bin/intercept execs java with the role's flags: out of memory, the JVM exits (code 3) and
+# Kubernetes restarts the container (docs/resilience.md); the sidecar runs small (SerialGC, a 24 MB
+# heap, C1 only: docs/sidecar-memory.md); the other roles map the AppCDS archive (a stale or
+# mismatched one is ignored, -Xshare:auto, costing only start-up time). INTERCEPT_JAVA_OPTS adds
+# flags (a later one wins).
+ENTRYPOINT ["/opt/intercept/bin/intercept"]

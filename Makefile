@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean format docs image k8s
+.PHONY: build test demo bench bench-dataplane bench-sidecar-memory clean format docs image k8s
 
 build: $(JSA)
 
@@ -28,6 +28,16 @@ demo: $(JSA)
 bench: $(JSA)
 	mvn -B -q test-compile
 	scripts/bench.sh
+
+# the sidecar's data plane against HAProxy and nginx alone (issue 13; also part of bench)
+bench-dataplane: $(JSA)
+	mvn -B -q test-compile
+	scripts/bench-dataplane.sh
+
+# the sidecar's resident memory, plain against lean, NMT, start to ready (issue 13; also part of bench)
+bench-sidecar-memory: $(JSA)
+	mvn -B -q test-compile
+	scripts/bench-sidecar-memory.sh
 
 clean:
 	mvn -B -q clean

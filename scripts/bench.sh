@@ -40,6 +40,14 @@ echo "## The image, containers and pods (issue 12)" | tee -a bench-out/activatio
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.ImageBench "${IMAGE_RUNS:-5}" \
   2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
 
+# Data plane against HAProxy and nginx (issue 13): its own script, runnable alone (make bench-dataplane)
+echo | tee -a bench-out/activation.md
+scripts/bench-dataplane.sh | tee -a bench-out/activation.md
+
+# Sidecar memory (issue 13): its own script, runnable alone (make bench-sidecar-memory)
+echo | tee -a bench-out/activation.md
+scripts/bench-sidecar-memory.sh | tee -a bench-out/activation.md
+
 # SSH tunnel (issues 5, 13): direct, OpenSSH→OpenSSH sshd, OpenSSH→our proxy, our client→our
 # proxy, side by side; also runnable alone (scripts/bench-tunnel.sh, after `make build`)
 echo | tee -a bench-out/activation.md

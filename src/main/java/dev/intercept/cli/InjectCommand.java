@@ -68,6 +68,14 @@ final class InjectCommand implements Callable<Integer>, ClientCommand.Offline {
               + " service-account token (a --auth=token-file proxy; podman kube play)")
   String tokenSecret;
 
+  @Option(
+      names = "--app-protocol",
+      paramLabel = "PROTOCOL",
+      description =
+          "how the app speaks (APPPROTOCOL): http, kubernetes.io/h2c, grpc or kubernetes.io/ws"
+              + " (default: the appProtocol of the Service ports that target the app, else http)")
+  String appProtocol;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -87,7 +95,8 @@ final class InjectCommand implements Callable<Integer>, ClientCommand.Offline {
             appName,
             dataPlane.equals("envoy"),
             envoyImage,
-            tokenSecret);
+            tokenSecret,
+            appProtocol);
     SidecarInjection.Result r = SidecarInjection.inject(ManifestInput.read(file, System.in), o);
     return new ManifestInput.Output(r.text(), r.notes());
   }

@@ -190,8 +190,9 @@ public record ConfigKey<T>(
       "How long the sidecar asks the proxy to hold each route long-poll.");
   public static final ConfigKey<Integer> ROUTE_TIMEOUT_SECONDS = declare(
       "route-timeout-seconds", ValueType.integer(1, 3600), "15", EnumSet.of(SIDECAR),
-      "Upstream response timeout per request, as Envoy's default route timeout (504 after "
-          + "it).");
+      "Upstream response timeout per request: 504 when the app or laptop sends nothing for "
+          + "this long (Envoy: the route's per_try_idle_timeout; a grpc app's calls end at their "
+          + "grpc-timeout).");
   public static final ConfigKey<String> DATA_PLANE = declare(
       "data-plane", ValueType.choice("builtin", "envoy"), "builtin", EnumSet.of(SIDECAR),
       "Data plane: 'builtin' (Vert.x router in this process) or 'envoy' (writes Envoy's "

@@ -251,7 +251,7 @@ public final class ValueType<T> {
   }
 
   /** The typed value, or {@link IllegalArgumentException} when the text is not accepted. */
-  T parse(String text) {
+  public T parse(String text) {
     return parse.apply(text);
   }
 

@@ -28,13 +28,33 @@ public final class EnvoyResources {
 
   private EnvoyResources() {}
 
-  /** Where Envoy listens and the app is, and the route timeout. */
+  /**
+   * Where Envoy listens and the app is, the route timeout, and how the app speaks (APPPROTOCOL:
+   * http, kubernetes.io/h2c, grpc, kubernetes.io/ws).
+   */
   public record Site(
       String listenHost,
       int listenPort,
       HostPort app,
       int routeTimeoutSeconds,
-      int connectTimeoutSeconds) {}
+      int connectTimeoutSeconds,
+      String appProtocol) {
+    /** An HTTP/1.1 app. */
+    public Site(
+        String listenHost,
+        int listenPort,
+        HostPort app,
+        int routeTimeoutSeconds,
+        int connectTimeoutSeconds) {
+      this(
+          listenHost,
+          listenPort,
+          app,
+          routeTimeoutSeconds,
+          connectTimeoutSeconds,
+          EnvoyProtocol.HTTP);
+    }
+  }
 
   record SocketAddress(String host, int port) {
     JsonObject toJson() {
@@ -43,7 +63,8 @@ public final class EnvoyResources {
     }
   }
 
-  record Cluster(String name, SocketAddress endpoint, int connectTimeoutSeconds) {
+  record Cluster(
+      String name, SocketAddress endpoint, int connectTimeoutSeconds, String appProtocol) {
     JsonObject toJson() {
       boolean literal = endpoint.host().matches("[0-9.]+") || endpoint.host().contains(":");
       return new JsonObject()
@@ -52,6 +73,7 @@ public final class EnvoyResources {
           // an IP needs no resolution; a name is resolved and re-resolved by Envoy
           .put("type", literal ? "STATIC" : "STRICT_DNS")
           .put("connect_timeout", connectTimeoutSeconds + "s")
+          .put("typed_extension_protocol_options", EnvoyProtocol.upstream(appProtocol))
           .put(
               "load_assignment",
               new JsonObject()
@@ -83,7 +105,7 @@ public final class EnvoyResources {
     }
   }
 
-  record RouteEntry(String name, List<HeaderMatch> headers, String cluster, int timeoutSeconds) {
+  record RouteEntry(String name, List<HeaderMatch> headers, String cluster, Site site) {
     JsonObject toJson() {
       JsonObject match = new JsonObject().put("prefix", "/");
       if (!headers.isEmpty()) {
@@ -94,18 +116,19 @@ public final class EnvoyResources {
       return new JsonObject()
           .put("name", name)
           .put("match", match)
-          .put(
-              "route",
-              new JsonObject().put("cluster", cluster).put("timeout", timeoutSeconds + "s"));
+          .put("route", EnvoyProtocol.routeAction(cluster, site));
     }
   }
 
-  record Listener(String name, SocketAddress address, List<RouteEntry> routes) {
+  record Listener(String name, SocketAddress address, List<RouteEntry> routes, Site site) {
     JsonObject toJson() {
       JsonArray r = new JsonArray();
       routes.forEach(e -> r.add(e.toJson()));
       JsonObject hcm =
-          forwardingPolicy(new JsonObject().put("@type", HCM_TYPE).put("stat_prefix", name))
+          EnvoyProtocol.codecs(
+                  forwardingPolicy(
+                      new JsonObject().put("@type", HCM_TYPE).put("stat_prefix", name)),
+                  site)
               .put(
                   "route_config",
                   new JsonObject()
@@ -149,8 +172,9 @@ public final class EnvoyResources {
   /**
    * What the app is told about the client, as the built-in router tells it: Envoy appends the peer
    * to x-forwarded-for and sets x-forwarded-proto from the connection (trusting no client's
-   * headers), keeps an incoming x-request-id, and refuses Content-Length with Transfer-Encoding.
-   * Envoy removes headers the Connection header names whatever the config; no field for that.
+   * headers) and keeps an incoming x-request-id ({@link EnvoyProtocol#codecs} refuses
+   * Content-Length with Transfer-Encoding). Envoy removes headers the Connection header names
+   * whatever the config; no field for that.
    */
   static JsonObject forwardingPolicy(JsonObject hcm) {
     return hcm.put("use_remote_address", true)
@@ -158,8 +182,7 @@ public final class EnvoyResources {
         .put("skip_xff_append", false)
         // use_remote_address makes Envoy replace the id of a request from outside (since Envoy
         // 1.33 every address is outside unless internal_address_config says otherwise)
-        .put("preserve_external_request_id", true)
-        .put("http_protocol_options", new JsonObject().put("allow_chunked_length", false));
+        .put("preserve_external_request_id", true);
   }
 
   /** The cluster name of a tunnel target: stable while the target is. */
@@ -174,7 +197,8 @@ public final class EnvoyResources {
         new Cluster(
             APP_CLUSTER,
             new SocketAddress(site.app().host(), site.app().port()),
-            site.connectTimeoutSeconds()));
+            site.connectTimeoutSeconds(),
+            site.appProtocol()));
     for (Route r : table.routes()) {
       String name = clusterName(r.target());
       byName.putIfAbsent(
@@ -182,7 +206,8 @@ public final class EnvoyResources {
           new Cluster(
               name,
               new SocketAddress(r.target().host(), r.target().port()),
-              site.connectTimeoutSeconds()));
+              site.connectTimeoutSeconds(),
+              site.appProtocol()));
     }
     return new ArrayList<>(byName.values());
   }
@@ -194,16 +219,11 @@ public final class EnvoyResources {
       for (Matcher m : r.matchers()) {
         headers.add(new HeaderMatch(m.header(), m.regex()));
       }
-      routes.add(
-          new RouteEntry(
-              "intercept-" + r.name(),
-              headers,
-              clusterName(r.target()),
-              site.routeTimeoutSeconds()));
+      routes.add(new RouteEntry("intercept-" + r.name(), headers, clusterName(r.target()), site));
     }
-    routes.add(new RouteEntry("app", List.of(), APP_CLUSTER, site.routeTimeoutSeconds()));
+    routes.add(new RouteEntry("app", List.of(), APP_CLUSTER, site));
     return new Listener(
-        "intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes);
+        "intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes, site);
   }
 
   /** lds.yaml's content: a DiscoveryResponse holding the listener. */

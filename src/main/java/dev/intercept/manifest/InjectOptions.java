@@ -7,8 +7,9 @@ import dev.intercept.protocol.Names;
 /**
  * What inject adds: the image, where the proxy is, which port is the app's (null: the only one, or
  * the one a Service in the input targets), the app's name (null: the workload's), the data plane,
- * Envoy's image, and a Secret holding the sidecar's token (null: a projected service-account token,
- * which the proxy's TokenReview checks).
+ * Envoy's image, a Secret holding the sidecar's token (null: a projected service-account token,
+ * which the proxy's TokenReview checks), and the app's protocol (APPPROTOCOL; null: the appProtocol
+ * of the Service ports that target the app, if any).
  */
 public record InjectOptions(
     String image,
@@ -17,12 +18,26 @@ public record InjectOptions(
     String appName,
     boolean envoy,
     String envoyImage,
-    String tokenSecret) {
+    String tokenSecret,
+    String appProtocol) {
 
   public static final String ENVOY_IMAGE = "envoyproxy/envoy:v1.31-latest";
 
+  /** The app's protocol taken from its Services. */
+  public InjectOptions(
+      String image,
+      String proxyNamespace,
+      String port,
+      String appName,
+      boolean envoy,
+      String envoyImage,
+      String tokenSecret) {
+    this(image, proxyNamespace, port, appName, envoy, envoyImage, tokenSecret, null);
+  }
+
   /** Refuses what Kubernetes would refuse, before anything is read. */
   public InjectOptions {
+    AppProtocol.check(appProtocol);
     InstallOptions.checkImage("--image", image);
     InstallOptions.checkImage("--envoy-image", envoyImage);
     Names.check("--proxy-namespace", proxyNamespace);

@@ -90,8 +90,9 @@ final class Injector {
       throw new InvalidInputException(
           w.id() + ": '" + app + "' is no app name (a DNS label): give one with --app-name");
     }
+    String protocol = AppProtocol.choose(o.appProtocol(), targets, w.id());
     InjectRecord rec = InjectRecord.fresh();
-    edits.append(r, w.containers(), parts.containers(app, port.number()));
+    edits.append(r, w.containers(), parts.containers(app, port.number(), protocol));
     parts.containerNames().forEach(n -> rec.add("containers", n));
     Optional<SequenceNode> volumes = Nodes.sequence(w.podSpec(), "volumes");
     if (volumes.isPresent()) {
@@ -114,6 +115,7 @@ final class Injector {
             + app
             + ", port "
             + port.describe()
+            + (protocol == null ? "" : " (" + protocol + ")")
             + (targets.isEmpty()
                 ? "; no Service in the input selects it: point yours at port '"
                     + SidecarParts.PORT_NAME

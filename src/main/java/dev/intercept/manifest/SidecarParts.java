@@ -27,10 +27,10 @@ final class SidecarParts {
     this.o = o;
   }
 
-  /** The containers, in the order they are appended. */
-  List<Map<String, Object>> containers(String appName, int appPort) {
+  /** The containers, in the order they are appended; appProtocol null: the sidecar's default. */
+  List<Map<String, Object>> containers(String appName, int appPort, String appProtocol) {
     List<Map<String, Object>> out = new ArrayList<>();
-    out.add(ManifestMaps.plain(sidecar(appName, appPort)));
+    out.add(ManifestMaps.plain(sidecar(appName, appPort, appProtocol)));
     if (o.envoy()) {
       out.add(ManifestMaps.plain(envoy()));
     }
@@ -53,7 +53,7 @@ final class SidecarParts {
     return volumeModels().stream().map(Volume::getName).toList();
   }
 
-  private Container sidecar(String appName, int appPort) {
+  private Container sidecar(String appName, int appPort, String appProtocol) {
     String envoyDir = ConfigKey.ENVOY_CONFIG_DIR.defaultText();
     ContainerBuilder c =
         new ContainerBuilder()
@@ -73,11 +73,11 @@ final class SidecarParts {
         .addNewEnv()
         .withName(ConfigKey.APP_PORT.alias())
         .withValue(Integer.toString(appPort))
-        .endEnv()
-        .addNewEnv()
-        .withName(ConfigKey.PROXY_URL.envName())
-        .withValue(o.proxyUrl())
         .endEnv();
+    if (appProtocol != null) {
+      c.addNewEnv().withName(ConfigKey.APP_PROTOCOL.alias()).withValue(appProtocol).endEnv();
+    }
+    c.addNewEnv().withName(ConfigKey.PROXY_URL.envName()).withValue(o.proxyUrl()).endEnv();
     if (!o.envoy()) {
       listening(c);
     }

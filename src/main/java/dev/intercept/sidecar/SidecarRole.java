@@ -3,6 +3,7 @@ package dev.intercept.sidecar;
 import static dev.intercept.config.ConfigKey.APP_HOST;
 import static dev.intercept.config.ConfigKey.APP_NAME;
 import static dev.intercept.config.ConfigKey.APP_PORT;
+import static dev.intercept.config.ConfigKey.APP_PROTOCOL;
 import static dev.intercept.config.ConfigKey.DATA_PLANE;
 import static dev.intercept.config.ConfigKey.ENVOY_ADMIN_PORT;
 import static dev.intercept.config.ConfigKey.ENVOY_BINARY;
@@ -135,7 +136,8 @@ public final class SidecarRole {
             c.get(LISTEN_PORT),
             new HostPort(c.get(APP_HOST), c.get(APP_PORT)),
             c.get(ROUTE_TIMEOUT_SECONDS),
-            c.get(REQUEST_TIMEOUT_SECONDS));
+            c.get(REQUEST_TIMEOUT_SECONDS),
+            c.get(APP_PROTOCOL));
     String dir = c.get(ENVOY_CONFIG_DIR);
     int admin = c.get(ENVOY_ADMIN_PORT);
     EnvoyConfigWriter writer =

@@ -21,10 +21,12 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The image, built on the local base as the tests build it (no registry here, so not the pinned
- * Temurin base): its size; each role's container start → ready, with the image's AppCDS archive and
- * without it (the JDK's own CDS archive only), interleaved; and the seed's activation with the
- * proxy and the app in pods ({@code podman kube play}, {@link PodsLocalBase}) against the same
- * roles as plain processes ({@link SeedSetup}), interleaved. Run by {@code make bench}; Markdown.
+ * Temurin base): its size; each role's container start → ready, by the image's ENTRYPOINT
+ * (bin/intercept: the AppCDS archive; for the sidecar its lean flags and the JDK's CDS archive
+ * instead, docs/sidecar-memory.md) and by a plain {@code java -jar} (the JDK's own CDS archive
+ * only), interleaved; and the seed's activation with the proxy and the app in pods ({@code podman
+ * kube play}, {@link PodsLocalBase}) against the same roles as plain processes ({@link SeedSetup}),
+ * interleaved. Run by {@code make bench}; Markdown.
  */
 public final class ImageBench {
   private static final List<String> NO_APPCDS =
@@ -163,8 +165,9 @@ public final class ImageBench {
       Container.deleteTree(dir);
     }
     System.out.println(
-        "| container (podman run --read-only --tmpfs /tmp) | ready when | with the image's AppCDS"
-            + " archive (ms) | without: the JDK's CDS only (ms) |");
+        "| container (podman run --read-only --tmpfs /tmp) | ready when | by the ENTRYPOINT"
+            + " (AppCDS; the sidecar: its lean flags) (ms) | plain java -jar: the JDK's CDS only"
+            + " (ms) |");
     System.out.println("| --- | --- | --- | --- |");
     Map<String, String> when =
         Map.of(

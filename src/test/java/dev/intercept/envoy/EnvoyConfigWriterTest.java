@@ -180,7 +180,7 @@ class EnvoyConfigWriterTest {
         bob.getMatch().getHeadersList().stream().map(h -> h.getName()).toList());
     assertEquals(
         "POST|PUT", bob.getMatch().getHeaders(1).getStringMatch().getSafeRegex().getRegex());
-    assertEquals(15, bob.getRoute().getTimeout().getSeconds());
+    assertEquals(15, bob.getRoute().getRetryPolicy().getPerTryIdleTimeout().getSeconds());
 
     get(w.apply(table(4, route("bob", T2, "x-dev", "bob"))));
     assertEquals(

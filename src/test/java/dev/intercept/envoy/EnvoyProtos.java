@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class EnvoyProtos {
                   .add(Cluster.getDescriptor())
                   .add(HttpConnectionManager.getDescriptor())
                   .add(Router.getDescriptor())
+                  .add(HttpProtocolOptions.getDescriptor())
                   .build());
 
   private EnvoyProtos() {}
@@ -65,6 +67,13 @@ final class EnvoyProtos {
     HttpConnectionManager hcm = typed.unpack(HttpConnectionManager.class);
     hcm.getHttpFilters(0).getTypedConfig().unpack(Router.class);
     return hcm;
+  }
+
+  /** A cluster's upstream HTTP options (every cluster we write has them). */
+  static HttpProtocolOptions upstream(Cluster c) throws InvalidProtocolBufferException {
+    return c.getTypedExtensionProtocolOptionsOrThrow(
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+        .unpack(HttpProtocolOptions.class);
   }
 
   static List<Cluster> clusters(String cdsYaml) throws InvalidProtocolBufferException {

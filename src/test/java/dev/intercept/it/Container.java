@@ -3,6 +3,7 @@ package dev.intercept.it;
 import dev.intercept.TestWait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -162,6 +163,16 @@ public final class Container implements AutoCloseable {
       }
     }
     return ids;
+  }
+
+  /**
+   * A /proc file of the container's main process, read from the host: NULs as spaces, one first.
+   */
+  public String proc(String file) throws IOException {
+    String pid = Podman.run("inspect", "--format", "{{.State.Pid}}", name);
+    return " "
+        + Files.readString(Path.of("/proc", pid, file), StandardCharsets.ISO_8859_1)
+            .replace('\0', ' ');
   }
 
   @Override

@@ -32,6 +32,10 @@ class EnvoyDataPlaneIT {
   record Setup(int api, int listen, int laptop) {}
 
   Setup roles(String envoyBinary) throws Exception {
+    return roles(envoyBinary, "http");
+  }
+
+  Setup roles(String envoyBinary, String appProtocol) throws Exception {
     RoleProcess proxy =
         started.start(
             "proxy",
@@ -73,7 +77,13 @@ class EnvoyDataPlaneIT {
     RoleProcess sc =
         started.start(
             "sidecar",
-            Map.of("APPNAME", "myapp", "APPPORT", Integer.toString(pod.port("http"))),
+            Map.of(
+                "APPNAME",
+                "myapp",
+                "APPPORT",
+                Integer.toString(pod.port("http")),
+                "APPPROTOCOL",
+                appProtocol),
             args.toArray(String[]::new));
     sc.awaitLine("listening http=127.0.0.1:" + listen + " data-plane=envoy", 30_000);
     sc.awaitLine("connected to the proxy", 30_000);
@@ -111,14 +121,17 @@ class EnvoyDataPlaneIT {
 
   @Test
   void withoutAnEnvoyBinaryTheConfigFilesFollowTheIntercepts() throws Exception {
-    Setup s = roles(null);
+    Setup s = roles(null, "grpc");
     TestWait.until(() -> Files.isRegularFile(dir.resolve("lds.yaml")), 10_000, "lds.yaml");
+    assertTrue(ldsContains("grpc_timeout_header_max"), "APPPROTOCOL reaches the routes");
     assertTrue(Files.readString(dir.resolve("bootstrap.yaml")).contains("watched_directory"));
     assertTrue(!ldsContains("intercept-test"));
     RoleProcess c = client(s);
     TestWait.until(() -> ldsContains("intercept-test"), 5_000, "the intercept's route in lds.yaml");
     String cds = Files.readString(dir.resolve("cds.yaml"));
     assertTrue(cds.contains("tunnel-127.0.0.1-"), cds);
+    assertEquals(
+        2, cds.split("http2_protocol_options", -1).length - 1, "HTTP/2 to app and tunnel: " + cds);
     c.signal("INT");
     assertEquals(0, c.awaitExit(15_000));
     TestWait.until(() -> !ldsContains("intercept-test"), 5_000, "the route to leave lds.yaml");

@@ -44,12 +44,11 @@ class ImageLocalBaseIT {
   }
 
   @Test
-  void nonRootImageWhoseEntrypointIsTheJarWithItsAppCdsArchive() throws Exception {
+  void nonRootImageWhoseEntrypointIsTheLauncherWithItsAppCdsArchive() throws Exception {
     String image = LocalBaseImage.get();
     assertEquals("10001:10001", Podman.run("image", "inspect", "--format", "{{.User}}", image));
     assertEquals(
-        "[java -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/opt/intercept/intercept.jsa"
-            + " -jar /opt/intercept/intercept.jar]",
+        "[/opt/intercept/bin/intercept]",
         Podman.run("image", "inspect", "--format", "{{.Config.Entrypoint}}", image));
     assertTrue(
         Podman.run("image", "inspect", "--format", "{{.Config.Env}}", image).contains("HOME=/tmp"));
@@ -122,6 +121,11 @@ class ImageLocalBaseIT {
     List<String> sidecarEnv = Container.sidecarOptions(network, tokens.of("sidecar"));
     Container sidecar = start("sidecar", sidecarEnv, "--role=sidecar", proxyUrl);
     sidecar.awaitLine("connected to the proxy", 30_000);
+    // the entrypoint (bin/intercept) gave the sidecar its lean JVM (docs/sidecar-memory.md)
+    String cmdline = sidecar.proc("cmdline");
+    assertTrue(cmdline.contains(" -XX:+UseSerialGC -Xms8m -Xmx24m "), cmdline);
+    assertTrue(cmdline.contains(" -XX:TieredStopAtLevel=1 "), cmdline);
+    assertTrue(sidecar.proc("environ").contains(" MALLOC_ARENA_MAX=1 "));
 
     // Envoy mode writes its files to the volume shared with Envoy...
     Path envoyDir = Container.volumeDir(tmp.resolve("envoy"), Map.of());

@@ -85,6 +85,14 @@ public final class RoleProcess implements AutoCloseable {
     return new RoleProcess(label, new ProcessBuilder(command).start());
   }
 
+  /** Any command, with these environment variables added, its output collected like a role's. */
+  public static RoleProcess command(String label, Map<String, String> env, List<String> command)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    return new RoleProcess(label, pb.start());
+  }
+
   /** The config directory of this test JVM's role processes (pinned host keys). */
   static final Path CONFIG_HOME = configHome();
 
@@ -202,6 +210,11 @@ public final class RoleProcess implements AutoCloseable {
       t.join(2_000);
     }
     return process.exitValue();
+  }
+
+  /** The process id (for /proc/PID/stat in benchmarks). */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

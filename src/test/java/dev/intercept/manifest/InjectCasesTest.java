@@ -147,7 +147,86 @@ class InjectCasesTest {
             DEFAULTS,
             "nothing to inject"),
         Arguments.of(
-            "no YAML", "kind: Deployment\nmetadata: {name: [\n", DEFAULTS, "not YAML at line 3"));
+            "no YAML", "kind: Deployment\nmetadata: {name: [\n", DEFAULTS, "not YAML at line 3"),
+        Arguments.of(
+            "an appProtocol the sidecar cannot serve",
+            deployment("web", "{app: web}", WEB, service("web", "https")),
+            DEFAULTS,
+            "Deployment/web: Service/web port 80 has appProtocol 'https', which the sidecar cannot"
+                + " serve (it takes http, kubernetes.io/h2c, grpc, kubernetes.io/ws): name the"
+                + " app's protocol with --app-protocol"),
+        Arguments.of(
+            "two Services that disagree on the app's protocol",
+            deployment(
+                "web",
+                "{app: web}",
+                WEB,
+                service("web", "grpc"),
+                service("web-h1", "http").replace("port: 80,", "port: 81,")),
+            DEFAULTS,
+            "Deployment/web: Service/web port 80 says appProtocol grpc but Service/web-h1 port 81"
+                + " says http: choose with --app-protocol"));
+  }
+
+  /** {@link #SERVICE} named {@code name}, its port's appProtocol {@code protocol}. */
+  static String service(String name, String protocol) {
+    return SERVICE
+        .replace("name: web\n", "name: " + name + "\n")
+        .replace("targetPort: http}", "targetPort: http, appProtocol: " + protocol + "}");
+  }
+
+  static String sidecarEnv(String text, String name) {
+    int at = text.indexOf("- name: " + name + "\n");
+    return at < 0 ? null : text.substring(at, text.indexOf('\n', text.indexOf("value:", at)));
+  }
+
+  @Test
+  void theServicesAppProtocolBecomesTheSidecarsAppProtocol() {
+    String in = deployment("web", "{app: web}", WEB, service("web", "grpc"));
+    SidecarInjection.Result r = SidecarInjection.inject(in, DEFAULTS);
+    assertEquals("- name: APPPROTOCOL\n          value: grpc", sidecarEnv(r.text(), "APPPROTOCOL"));
+    assertTrue(
+        r.notes().stream().anyMatch(n -> n.contains("port http 8080 of container web (grpc)")),
+        r.notes().toString());
+    // another mesh's spelling is taken for ours
+    String h2 =
+        SidecarInjection.inject(
+                deployment("web", "{app: web}", WEB, service("web", "HTTP2")), DEFAULTS)
+            .text();
+    assertEquals(
+        "- name: APPPROTOCOL\n          value: kubernetes.io/h2c", sidecarEnv(h2, "APPPROTOCOL"));
+    // none declared: none set, the sidecar's default (http)
+    assertEquals(
+        null,
+        sidecarEnv(
+            SidecarInjection.inject(deployment("web", "{app: web}", WEB, SERVICE), DEFAULTS).text(),
+            "APPPROTOCOL"));
+    assertEquals(in, SidecarInjection.uninject(r.text()).text());
+  }
+
+  @Test
+  void appProtocolOptionWinsOverTheServices() {
+    InjectOptions ws =
+        new InjectOptions(
+            "intercept:1.0",
+            "intercept",
+            null,
+            null,
+            true,
+            InjectOptions.ENVOY_IMAGE,
+            null,
+            "kubernetes.io/ws");
+    String out =
+        SidecarInjection.inject(deployment("web", "{app: web}", WEB, service("web", "https")), ws)
+            .text();
+    assertEquals(
+        "- name: APPPROTOCOL\n          value: kubernetes.io/ws", sidecarEnv(out, "APPPROTOCOL"));
+    assertEquals(
+        "--app-protocol must be one of http, kubernetes.io/h2c, grpc, kubernetes.io/ws, got 'h2c'",
+        assertThrows(
+                InvalidInputException.class,
+                () -> new InjectOptions("i", "intercept", null, null, false, "e", null, "h2c"))
+            .getMessage());
   }
 
   @ParameterizedTest(name = "{0}")

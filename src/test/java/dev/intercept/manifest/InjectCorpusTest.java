@@ -41,7 +41,19 @@ class InjectCorpusTest {
       String appName,
       Map<String, Integer> appPorts,
       Map<String, List<Integer>> moved,
-      boolean crlf) {
+      boolean crlf,
+      Map<String, String> protocols) {
+    /** A case whose Services declare no appProtocol. */
+    Case(
+        String file,
+        String port,
+        String appName,
+        Map<String, Integer> appPorts,
+        Map<String, List<Integer>> moved,
+        boolean crlf) {
+      this(file, port, appName, appPorts, moved, crlf, Map.of());
+    }
+
     @Override
     public String toString() {
       return file + (crlf ? " (CRLF)" : "");
@@ -66,14 +78,24 @@ class InjectCorpusTest {
                 null,
                 Map.of("shop-web", 8080),
                 Map.of("shop-web", List.of(80)),
-                false),
+                false,
+                Map.of("shop-web", "http")),
             new Case(
                 "web-shop.yaml",
                 "8080",
                 null,
                 Map.of("shop-web", 8080),
                 Map.of("shop-web", List.of(80)),
-                true),
+                true,
+                Map.of("shop-web", "http")),
+            new Case(
+                "grpc-route-guide.yaml",
+                null,
+                null,
+                Map.of("route-guide", 50051),
+                Map.of("route-guide", List.of(50051), "route-guide-headless", List.of(50051)),
+                false,
+                Map.of("route-guide", "grpc")),
             new Case(
                 "kubectl-get.yaml",
                 null,
@@ -158,7 +180,8 @@ class InjectCorpusTest {
     SidecarParts parts = new SidecarParts(o);
     String app = c.appName() != null ? c.appName() : workload;
     List<Container> expected = new ArrayList<>(before.getSpec().getContainers());
-    for (Map<String, Object> m : parts.containers(app, c.appPorts().get(workload))) {
+    String protocol = c.protocols().get(workload);
+    for (Map<String, Object> m : parts.containers(app, c.appPorts().get(workload), protocol)) {
       expected.add(StrictManifests.SERIALIZATION.convertValue(m, Container.class));
     }
     assertEquals(expected, after.getSpec().getContainers(), workload + ": containers");
@@ -170,15 +193,19 @@ class InjectCorpusTest {
     assertEquals(List.of("ALL"), sidecar.getSecurityContext().getCapabilities().getDrop());
     Map<String, String> env = new HashMap<>();
     sidecar.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
-    assertEquals(
-        Map.of(
-            "APPNAME",
-            app,
-            "APPPORT",
-            c.appPorts().get(workload).toString(),
-            "INTERCEPT_PROXY_URL",
-            "http://intercept-proxy.intercept-system.svc:8081"),
-        env);
+    Map<String, String> expectedEnv =
+        new HashMap<>(
+            Map.of(
+                "APPNAME",
+                app,
+                "APPPORT",
+                c.appPorts().get(workload).toString(),
+                "INTERCEPT_PROXY_URL",
+                "http://intercept-proxy.intercept-system.svc:8081"));
+    if (protocol != null) {
+      expectedEnv.put("APPPROTOCOL", protocol);
+    }
+    assertEquals(expectedEnv, env);
     List<Volume> volumes = new ArrayList<>();
     if (before.getSpec().getVolumes() != null) {
       volumes.addAll(before.getSpec().getVolumes());
