@@ -175,6 +175,10 @@ public record ConfigKey<T>(
       "http", EnumSet.of(SIDECAR),
       "How the app speaks, as a Kubernetes Service port's appProtocol: http (HTTP/1.1; WebSocket "
           + "upgrades pass), kubernetes.io/h2c or grpc (HTTP/2 cleartext), kubernetes.io/ws.");
+  public static final ConfigKey<Integer> DATA_PLANE_THREADS = declare(
+      "data-plane-threads", ValueType.integer(0, 64), "0", EnumSet.of(SIDECAR),
+      "Built-in data plane: event loops serving the listener and its upstream connections; 0 = "
+          + "one per core.");
   public static final ConfigKey<String> APP_HOST = declare(
       "app-host", ValueType.host(false), "127.0.0.1", EnumSet.of(SIDECAR),
       "Host of the app behind the sidecar.");
