@@ -116,41 +116,49 @@ backend app
   server a 127.0.0.1:$APP
 CONF
 haproxy -f "$DIR/haproxy.cfg" -db >"$DIR/haproxy.out" 2>&1 &
-PIDS+=($!)
+HAPROXY_PID=$!
+PIDS+=($HAPROXY_PID)
 for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop && break; sleep 0.1; done
 curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop || { echo "haproxy does not route" >&2; exit 1; }
 
-# one wrk run: prints "req/s p50_ms p99_ms"
-run() { # URL SECONDS
-  wrk -t"$THREADS" -c"$CONNS" -d"$2"s --latency "$1" | awk '
+# CPU time (user + system, clock ticks) a process has used so far
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# one wrk run: prints "req/s p50_ms p99_ms cpu_ms_per_10k_requests" (CPU of process PID)
+run() { # URL SECONDS PID
+  local before after
+  before=$(ticks "$3")
+  wrk -t"$THREADS" -c"$CONNS" -d"$2"s --latency "$1" >"$DIR/wrk.out"
+  after=$(ticks "$3")
+  awk -v cpu=$((after - before)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /requests in/ { n = $1 }
     /^Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = ms($2) }
     /^ +99%/ { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
-    END { if (bad > 0) print "non-2xx answers:", bad > "/dev/stderr"; printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
+    END { if (bad > 0) print "non-2xx answers:", bad > "/dev/stderr"; printf "%.0f %.3f %.3f %.0f\n", rps, p50, p99, cpu * 1000 / hz * 10000 / n }' "$DIR/wrk.out"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "warm-up: ${WARMUP} s on each" >&2
-run "http://127.0.0.1:$SIDECAR/foo/bar" "$WARMUP" >/dev/null
-run "http://127.0.0.1:$SIDECAR/ark3" "$((WARMUP / 2))" >/dev/null
-run "http://127.0.0.1:$HAP/foo/bar" 3 >/dev/null
+run "http://127.0.0.1:$SIDECAR/foo/bar" "$WARMUP" "$SIDECAR_PID" >/dev/null
+run "http://127.0.0.1:$SIDECAR/ark3" "$((WARMUP / 2))" "$SIDECAR_PID" >/dev/null
+run "http://127.0.0.1:$HAP/foo/bar" 3 "$HAPROXY_PID" >/dev/null
 
-echo "| case | who | req/s | p50 ms | p99 ms | runs |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| case | who | req/s | p50 ms | p99 ms | CPU ms / 10k req | runs |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 measure() { # CASE PATH
   local label=$1 path=$2
   : >"$DIR/h" && : >"$DIR/s"
   for r in $(seq 1 "$ROUNDS"); do
-    run "http://127.0.0.1:$HAP$path" "$SECS" >>"$DIR/h"
-    run "http://127.0.0.1:$SIDECAR$path" "$SECS" >>"$DIR/s"
+    run "http://127.0.0.1:$HAP$path" "$SECS" "$HAPROXY_PID" >>"$DIR/h"
+    run "http://127.0.0.1:$SIDECAR$path" "$SECS" "$SIDECAR_PID" >>"$DIR/s"
     echo "  round $r: haproxy $(tail -1 "$DIR/h") | sidecar $(tail -1 "$DIR/s")" >&2
   done
   for who in h s; do
     local name=HAProxy
     [ $who = s ] && name="sidecar (built-in)"
-    echo "| $label | $name | $(cut -d' ' -f1 "$DIR/$who" | median) | $(cut -d' ' -f2 "$DIR/$who" | median) | $(cut -d' ' -f3 "$DIR/$who" | median) | $ROUNDS × ${SECS} s |"
+    echo "| $label | $name | $(cut -d' ' -f1 "$DIR/$who" | median) | $(cut -d' ' -f2 "$DIR/$who" | median) | $(cut -d' ' -f3 "$DIR/$who" | median) | $(cut -d' ' -f4 "$DIR/$who" | median) | $ROUNDS × ${SECS} s |"
   done
 }
 measure "/foo/bar, intercept active (to the app)" /foo/bar

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -81,7 +82,14 @@ final class DownstreamPipelines extends ChannelInitializer<Channel> {
             AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                 ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(false))
                 : null;
-    return new HttpServerUpgradeHandler(http1Gone, toH2c, MAX_UPGRADE_BODY) {
+    // clients ask on their first request (curl does): later requests skip this handler altogether
+    return new HttpServerUpgradeHandler(
+        http1Gone,
+        toH2c,
+        MAX_UPGRADE_BODY,
+        DefaultHttpHeadersFactory.headersFactory(),
+        DefaultHttpHeadersFactory.trailersFactory(),
+        true) {
       @Override
       protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
         // WebSocket and other upgrades go to the upstream untouched
