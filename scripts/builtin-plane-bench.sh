@@ -6,6 +6,7 @@
 # with one intercept active. wrk, 32 connections; rounds alternate HAProxy and the sidecar.
 # Needs wrk, haproxy, nginx (apt-get install wrk haproxy nginx-light) and target/intercept.jar.
 #   ROUNDS=5 SECONDS_PER_RUN=10 WARMUP=20 scripts/builtin-plane-bench.sh
+# HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C).
 # SIDECAR_JAVA_OPTS adds JVM flags to the sidecar (e.g. -XX:StartFlightRecording=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,6 +122,12 @@ PIDS+=($HAPROXY_PID)
 for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop && break; sleep 0.1; done
 curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop || { echo "haproxy does not route" >&2; exit 1; }
 
+if [ -n "${HOLD:-}" ]; then
+  # for profiling by hand: everything stays up until this script is stopped
+  echo "sidecar=127.0.0.1:$SIDECAR (pid $SIDECAR_PID) haproxy=127.0.0.1:$HAP (pid $HAPROXY_PID)" \
+    "app=127.0.0.1:$APP laptop=127.0.0.1:$LAPTOP tunnel=127.0.0.1:$FWD"
+  while sleep 3600; do :; done
+fi
 # CPU time (user + system, clock ticks) a process has used so far
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # one wrk run: prints "req/s p50_ms p99_ms cpu_ms_per_10k_requests" (CPU of process PID)

@@ -158,7 +158,9 @@ final class UpstreamPool {
                 h2 = f.channel();
                 h2Used = false;
                 h2.closeFuture().addListener(c -> forget(f.channel()));
-                waiting.forEach(e -> openStream(e, false));
+                // Netty tells connect listeners before channelActive, where the codec writes the
+                // connection preface: streams open after it, on the next turn of the loop
+                h2.eventLoop().execute(() -> waiting.forEach(e -> openStream(e, false)));
               } else {
                 if (f.isSuccess()) {
                   f.channel().close();
