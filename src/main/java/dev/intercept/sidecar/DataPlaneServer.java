@@ -55,7 +55,7 @@ final class DataPlaneServer {
     this.serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends Channel> socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     for (EventExecutor e : group) {
-      loops.put((EventLoop) e, new LoopUpstreams((EventLoop) e, socketType, this::plan));
+      loops.put((EventLoop) e, new LoopUpstreams((EventLoop) e, socketType, this::plan, timeoutMs));
     }
   }
 
@@ -107,10 +107,6 @@ final class DataPlaneServer {
 
   AppProtocol protocol() {
     return protocol;
-  }
-
-  long timeoutMs() {
-    return timeoutMs;
   }
 
   AsciiString timeoutHeader() {

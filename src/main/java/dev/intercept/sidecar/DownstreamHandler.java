@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
@@ -188,9 +187,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         req instanceof FullHttpRequest
             ? new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), h)
             : req;
-    current =
-        new Exchange(
-            this, upstreams, head, plane.plan().select(head), viaHttp2, upgrade, plane.timeoutMs());
+    current = new Exchange(this, upstreams, head, plane.plan().select(head), viaHttp2, upgrade);
     if (req instanceof FullHttpRequest full) {
       current.fromDownstream(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
     }
@@ -208,7 +205,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (!http2Stream && msg instanceof HttpResponse r) {
       fitHead(r, msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
     }
-    ctx.write(msg);
+    // no promise to complete per write: a failed write closes the connection (exceptionCaught)
+    ctx.write(msg, ctx.voidPromise());
   }
 
   private void fitHead(HttpResponse r, int fullLength) {
@@ -292,10 +290,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   boolean writable() {
     return ctx.channel().isWritable();
-  }
-
-  EventExecutor executor() {
-    return ctx.executor();
   }
 
   void pauseReading(boolean pause) {

@@ -11,10 +11,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * 504, an upstream that cannot be reached a 503; once response headers are out, a failure cuts the
  * downstream.
  */
-final class Exchange implements UpstreamPool.Waiter {
+final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
   private final DownstreamHandler down;
@@ -36,7 +34,6 @@ final class Exchange implements UpstreamPool.Waiter {
   private final boolean http2;
   private final boolean upgrade;
   private final boolean retriable;
-  private final long timeoutMs;
   private Upstream target;
   private UpstreamPool pool;
   private Channel up;
@@ -48,7 +45,6 @@ final class Exchange implements UpstreamPool.Waiter {
   private boolean responseDone;
   private boolean responseClose;
   private boolean ended;
-  private ScheduledFuture<?> timer;
 
   Exchange(
       DownstreamHandler down,
@@ -56,15 +52,13 @@ final class Exchange implements UpstreamPool.Waiter {
       HttpRequest head,
       Upstream target,
       boolean http2,
-      boolean upgrade,
-      long timeoutMs) {
+      boolean upgrade) {
     this.down = down;
     this.upstreams = upstreams;
     this.head = head;
     this.target = target;
     this.http2 = http2;
     this.upgrade = upgrade;
-    this.timeoutMs = timeoutMs;
     HttpMethod m = head.method();
     this.retriable =
         (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS)
@@ -95,7 +89,7 @@ final class Exchange implements UpstreamPool.Waiter {
       return;
     }
     // flushed when the downstream's read ends: a head and its body leave in one write
-    up.write(content);
+    up.write(content, up.voidPromise());
     if (last) {
       armTimer();
     }
@@ -121,8 +115,11 @@ final class Exchange implements UpstreamPool.Waiter {
     if (http2) {
       ForwardedHeaders.stripHttp2Extensions(head.headers());
     }
-    up.write(head);
-    waiting.forEach(up::write);
+    // void promises: nothing to notify per write; a failed write closes the channel
+    up.write(head, up.voidPromise());
+    for (HttpContent c : waiting) {
+      up.write(c, up.voidPromise());
+    }
     waiting.clear();
     if (!down.inRead()) {
       up.flush();
@@ -249,20 +246,17 @@ final class Exchange implements UpstreamPool.Waiter {
   }
 
   private void armTimer() {
-    if (timer == null && !responseStarted) {
-      timer = down.executor().schedule(this::timedOut, timeoutMs, TimeUnit.MILLISECONDS);
+    if (!responseStarted) {
+      upstreams.clock().start(this);
     }
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    upstreams.clock().stop(this);
   }
 
-  private void timedOut() {
-    timer = null;
+  @Override
+  void timedOut() {
     if (!ended && !responseStarted) {
       fail(EnvoyAnswers.timeout());
     }

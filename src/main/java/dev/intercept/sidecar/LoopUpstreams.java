@@ -17,10 +17,16 @@ final class LoopUpstreams {
   private final Class<? extends Channel> channelType;
   private final Supplier<RoutePlan> plan;
   private final Map<String, UpstreamPool> pools = new HashMap<>();
+  private final ResponseClock clock;
   private volatile int inFlight;
 
-  LoopUpstreams(EventLoop loop, Class<? extends Channel> channelType, Supplier<RoutePlan> plan) {
+  LoopUpstreams(
+      EventLoop loop,
+      Class<? extends Channel> channelType,
+      Supplier<RoutePlan> plan,
+      long timeoutMs) {
     this.loop = loop;
+    this.clock = new ResponseClock(loop, timeoutMs);
     this.channelType = channelType;
     this.plan = plan;
   }
@@ -32,6 +38,11 @@ final class LoopUpstreams {
       pools.put(u.key(), p);
     }
     return p;
+  }
+
+  /** The route timeout of this loop's exchanges. */
+  ResponseClock clock() {
+    return clock;
   }
 
   /** Where a request goes when its tunnel fails: the app of the plan in force. */
