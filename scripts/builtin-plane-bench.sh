@@ -167,6 +167,9 @@ measure() { # CASE PATH
     [ $who = s ] && name="sidecar (built-in)"
     echo "| $label | $name | $(cut -d' ' -f1 "$DIR/$who" | median) | $(cut -d' ' -f2 "$DIR/$who" | median) | $(cut -d' ' -f3 "$DIR/$who" | median) | $(cut -d' ' -f4 "$DIR/$who" | median) | $ROUNDS × ${SECS} s |"
   done
+  # each round's two runs share the machine's minutes: their ratios are steadier than the medians'
+  paste -d' ' "$DIR/h" "$DIR/s" | awk '{ print $5 / $1, $6 / $2, $7 / $3, $8 / $4 }' >"$DIR/r"
+  echo "| $label | sidecar ÷ HAProxy, median of the rounds' ratios | $(cut -d' ' -f1 "$DIR/r" | median) | $(cut -d' ' -f2 "$DIR/r" | median) | $(cut -d' ' -f3 "$DIR/r" | median) | $(cut -d' ' -f4 "$DIR/r" | median) | |"
 }
 measure "/foo/bar, intercept active (to the app)" /foo/bar
 measure "/ark3, matched (through the tunnel)" /ark3

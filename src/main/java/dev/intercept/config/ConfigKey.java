@@ -195,8 +195,8 @@ public record ConfigKey<T>(
           + "it).");
   public static final ConfigKey<String> DATA_PLANE = declare(
       "data-plane", ValueType.choice("builtin", "envoy"), "builtin", EnumSet.of(SIDECAR),
-      "Data plane: 'builtin' (Vert.x router in this process) or 'envoy' (writes Envoy's "
-          + "file-based config).");
+      "Data plane: 'builtin' (Netty, in this process; docs/dataplane.md) or 'envoy' (writes "
+          + "Envoy's file-based config).");
   public static final ConfigKey<String> ENVOY_CONFIG_DIR = declare(
       "envoy-config-dir", ValueType.path("DIR", false), "/etc/intercept/envoy", EnumSet.of(SIDECAR),
       "Envoy mode: directory of bootstrap.yaml, lds.yaml, cds.yaml (Envoy watches it for "
