@@ -77,3 +77,5 @@ trap 'kill $SSHD_PID 2>/dev/null; rm -rf "$SSHD_DIR"' EXIT
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
   "$SSHD_DIR/client_key" "$SSHD_DIR/known_hosts" "${TUNNEL_REPS:-3}" "${TUNNEL_REQUESTS:-1000}" \
   2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md
+# the built-in data plane against HAProxy, same routing and load (issue 13; wrk, haproxy, nginx-light)
+scripts/builtin-plane-bench.sh 2>>bench-out/activation-runs.txt | tee -a bench-out/activation.md

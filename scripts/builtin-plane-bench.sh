@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The built-in data plane against HAProxy, side by side in the same minutes (issue 13;
-# docs/benchmarks.md, "Built-in data plane: profile and changes"). nginx serves the "app" and the
+# docs/benchmarks.md, "Built-in data plane against HAProxy"). nginx serves the "app" and the
 # "laptop" (a short body each); HAProxy routes `.*ark3.*` to the intercept's forward port on the
 # proxy (through the real SSH tunnel to the laptop) and the rest to the app, as the sidecar does
 # with one intercept active. wrk, 32 connections; rounds alternate HAProxy and the sidecar.
-# Needs wrk, haproxy, nginx (apt-get install wrk haproxy nginx-light) and target/intercept.jar.
+# Needs wrk, haproxy, nginx (installed with apt-get when missing and run as root) and
+# target/intercept.jar.
 #   ROUNDS=5 SECONDS_PER_RUN=10 WARMUP=20 scripts/builtin-plane-bench.sh
 # HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C).
 # SIDECAR_JAVA_OPTS adds JVM flags to the sidecar (e.g. -XX:StartFlightRecording=...).
@@ -16,8 +17,14 @@ WARMUP=${WARMUP:-20}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
 JAR=target/intercept.jar
+have() { command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ]; }
+if ! { have wrk && have haproxy && have nginx && have curl; } && [ "$(id -u)" = 0 ] \
+  && command -v apt-get >/dev/null; then
+  # Debian's packages, as the issue's comparison used
+  apt-get install -y -q wrk haproxy nginx-light curl >&2
+fi
 for tool in wrk haproxy nginx curl; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
+  have "$tool" || {
     echo "needs $tool: apt-get install -y wrk haproxy nginx-light curl" >&2
     exit 1
   }
