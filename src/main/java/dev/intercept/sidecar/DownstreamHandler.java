@@ -205,8 +205,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (!http2Stream && msg instanceof HttpResponse r) {
       fitHead(r, msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
     }
-    // no promise to complete per write: a failed write closes the connection (exceptionCaught)
-    ctx.write(msg, ctx.voidPromise());
+    ctx.write(msg);
   }
 
   private void fitHead(HttpResponse r, int fullLength) {

@@ -89,7 +89,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
       return;
     }
     // flushed when the downstream's read ends: a head and its body leave in one write
-    up.write(content, up.voidPromise());
+    up.write(content);
     if (last) {
       armTimer();
     }
@@ -115,11 +115,8 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     if (http2) {
       ForwardedHeaders.stripHttp2Extensions(head.headers());
     }
-    // void promises: nothing to notify per write; a failed write closes the channel
-    up.write(head, up.voidPromise());
-    for (HttpContent c : waiting) {
-      up.write(c, up.voidPromise());
-    }
+    up.write(head);
+    waiting.forEach(up::write);
     waiting.clear();
     if (!down.inRead()) {
       up.flush();
