@@ -22,7 +22,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Connections to one upstream from one event loop, so an exchange never leaves its loop: idle
@@ -47,6 +49,10 @@ final class UpstreamPool {
   private final Bootstrap http1;
   private final Bootstrap http2;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+
+  /** HTTP/1.1 connections carrying an exchange: closed with the pool, like idle ones. */
+  private final Set<Channel> busy = new HashSet<>();
+
   private Channel h2;
   private boolean h2Used;
   private List<Exchange> h2Waiting;
@@ -109,6 +115,7 @@ final class UpstreamPool {
     Channel ch;
     while ((ch = idle.pollLast()) != null) {
       if (ch.isActive()) {
+        busy.add(ch);
         ch.pipeline().get(UpstreamHandler.class).attach(exchange);
         exchange.acquired(ch, true);
         return;
@@ -119,7 +126,10 @@ final class UpstreamPool {
         .addListener(
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
-                f.channel().pipeline().get(UpstreamHandler.class).attach(exchange);
+                Channel c = f.channel();
+                busy.add(c);
+                c.closeFuture().addListener(closed -> busy.remove(c));
+                c.pipeline().get(UpstreamHandler.class).attach(exchange);
                 exchange.acquired(f.channel(), false);
               } else {
                 exchange.unavailable(f.cause());
@@ -129,6 +139,7 @@ final class UpstreamPool {
 
   /** An HTTP/1.1 connection back from its exchange: kept if it may carry another. */
   void release(Channel ch, boolean reusable) {
+    busy.remove(ch);
     ch.pipeline().get(UpstreamHandler.class).detach();
     if (!reusable || closed || !ch.isActive() || idle.size() >= MAX_IDLE) {
       ch.close();
@@ -199,11 +210,17 @@ final class UpstreamPool {
     }
   }
 
-  /** The route went away: idle connections close now, busy ones when their exchange ends. */
+  /**
+   * The route went away: every connection closes now, busy ones too. A tunnel that went away may
+   * leave an accepted connection that never answers; closed, its exchange retries to the app (a
+   * bodiless GET, HEAD or OPTIONS) or answers 503, rather than waiting for the route timeout.
+   */
   void close() {
     closed = true;
     idle.forEach(Channel::close);
     idle.clear();
+    new ArrayList<>(busy).forEach(Channel::close);
+    busy.clear();
     if (h2 != null) {
       h2.close();
     }
