@@ -178,6 +178,10 @@ public record ConfigKey<T>(
       "http", EnumSet.of(SIDECAR),
       "How the app speaks, as a Kubernetes Service port's appProtocol: http (HTTP/1.1; WebSocket "
           + "upgrades pass), kubernetes.io/h2c or grpc (HTTP/2 cleartext), kubernetes.io/ws.");
+  public static final ConfigKey<Integer> DATA_PLANE_THREADS = declare(
+      "data-plane-threads", ValueType.integer(0, 64), "0", EnumSet.of(SIDECAR),
+      "Built-in data plane: event loops serving the listener and its upstream connections; 0 = "
+          + "one per core.");
   public static final ConfigKey<String> APP_HOST = declare(
       "app-host", ValueType.host(false), "127.0.0.1", EnumSet.of(SIDECAR),
       "Host of the app behind the sidecar.");
@@ -195,8 +199,8 @@ public record ConfigKey<T>(
           + "grpc-timeout).");
   public static final ConfigKey<String> DATA_PLANE = declare(
       "data-plane", ValueType.choice("builtin", "envoy"), "builtin", EnumSet.of(SIDECAR),
-      "Data plane: 'builtin' (Vert.x router in this process) or 'envoy' (writes Envoy's "
-          + "file-based config).");
+      "Data plane: 'builtin' (Netty, in this process; docs/dataplane.md) or 'envoy' (writes "
+          + "Envoy's file-based config).");
   public static final ConfigKey<String> ENVOY_CONFIG_DIR = declare(
       "envoy-config-dir", ValueType.path("DIR", false), "/etc/intercept/envoy", EnumSet.of(SIDECAR),
       "Envoy mode: directory of bootstrap.yaml, lds.yaml, cds.yaml (Envoy watches it for "

@@ -9,6 +9,7 @@ import dev.intercept.protocol.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class RouteSelector {
     String value(String lowerCaseName);
   }
 
-  private record CompiledMatcher(String header, Pattern pattern) {}
+  private record CompiledMatcher(String header, Predicate<String> fullMatch) {}
 
   private record CompiledRoute(Route route, List<CompiledMatcher> matchers) {}
 
@@ -44,9 +45,10 @@ public final class RouteSelector {
       try {
         List<CompiledMatcher> ms = new ArrayList<>();
         for (Matcher m : r.matchers()) {
+          Pattern p = Matcher.compile(m.regex(), maxProgramSize);
           ms.add(
               new CompiledMatcher(
-                  m.header().toLowerCase(Locale.ROOT), Matcher.compile(m.regex(), maxProgramSize)));
+                  m.header().toLowerCase(Locale.ROOT), LiteralMatch.of(m.regex(), p)));
         }
         compiled.add(new CompiledRoute(r, List.copyOf(ms)));
       } catch (InvalidInputException e) {
@@ -78,7 +80,7 @@ public final class RouteSelector {
   private static boolean matchesAll(CompiledRoute r, RequestView request) {
     for (CompiledMatcher m : r.matchers()) {
       String v = request.value(m.header());
-      if (v == null || !m.pattern().matches(v)) {
+      if (v == null || !m.fullMatch().test(v)) {
         return false;
       }
     }

@@ -126,7 +126,14 @@ public final class SidecarRole {
     return vertx
         .deployVerticle(router)
         .map(
-            id -> "http=" + c.get(LISTEN_HOST) + ":" + router.actualPort() + " data-plane=builtin");
+            id ->
+                "http="
+                    + c.get(LISTEN_HOST)
+                    + ":"
+                    + router.actualPort()
+                    + " data-plane=builtin ("
+                    + router.transport()
+                    + ")");
   }
 
   private static Future<String> startEnvoy(Vertx vertx, Config c) {

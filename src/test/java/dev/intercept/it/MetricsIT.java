@@ -148,6 +148,7 @@ class MetricsIT {
     assertTrue(
         value(samples, "intercept_sidecar_requests_total", Map.of("target", "app")) >= 1,
         "the app's requests");
+    assertTrue(value(samples, "intercept_sidecar_response_body_bytes_total", test) > 0);
     assertEquals(1, value(samples, "intercept_sidecar_routes", Map.of("app", "myapp")));
     alice.signal("INT");
     assertEquals(0, alice.awaitExit(15_000));

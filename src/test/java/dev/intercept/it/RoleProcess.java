@@ -68,7 +68,12 @@ public final class RoleProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment()
         .keySet()
-        .removeIf(k -> k.startsWith("INTERCEPT_") || k.equals("APPNAME") || k.equals("APPPORT"));
+        .removeIf(
+            k ->
+                k.startsWith("INTERCEPT_")
+                    || k.equals("APPNAME")
+                    || k.equals("APPPORT")
+                    || k.equals("APPPROTOCOL"));
     // the client pins host keys under the user's config directory, and reads their kubeconfig:
     // processes of a test use their own directory and no kubeconfig unless the test gives one
     pb.environment().put("XDG_CONFIG_HOME", CONFIG_HOME.toString());

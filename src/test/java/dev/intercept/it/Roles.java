@@ -29,6 +29,27 @@ public final class Roles implements AutoCloseable {
         hostname);
   }
 
+  /**
+   * A proxy on loopback without authentication: API and SSH on ephemeral ports, {@code
+   * forwardPorts} free forward ports.
+   */
+  public RoleProcess openProxy(int forwardPorts) throws Exception {
+    return start(
+        "proxy",
+        Map.of(),
+        "--role=proxy",
+        "--listen-host",
+        "127.0.0.1",
+        "--api-port",
+        "0",
+        "--ssh-port",
+        "0",
+        "--forward-ports",
+        Http.freePorts(forwardPorts),
+        "--forward-bind-host",
+        "127.0.0.1");
+  }
+
   public RoleProcess add(RoleProcess p) {
     started.add(p);
     return p;

@@ -1,0 +1,329 @@
+package dev.intercept.sidecar;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * The client's side of the data plane: one HTTP/1 connection (requests in turn, pipelined ones
+ * queued) or one HTTP/2 stream. Refuses what Envoy refuses, rewrites the headers Envoy rewrites,
+ * answers {@code Expect: 100-continue} itself (Envoy's default), picks the route, and hands the
+ * request to an {@link Exchange}; writes the response back in the framing this client speaks.
+ */
+final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+  /** Pipelined messages beyond this stop reading until the queue drains. */
+  private static final int MAX_QUEUED = 64;
+
+  private static final AsciiString GRPC = AsciiString.cached("application/grpc");
+
+  private final DataPlaneServer plane;
+  private final boolean http2Stream;
+  private final boolean priorKnowledge;
+  private final Http1ResponseEncoder encoder;
+  private ChannelHandlerContext ctx;
+  private LoopUpstreams upstreams;
+  private AsciiString peer;
+  private Exchange current;
+  private ArrayDeque<HttpObject> queued;
+  private boolean inRead;
+  private boolean closing;
+  private boolean keepAlive;
+  private boolean http10;
+  private boolean headRequest;
+
+  /** {@code encoder}: the HTTP/1 connection's response encoder, null on an HTTP/2 stream. */
+  DownstreamHandler(DataPlaneServer plane, Http1ResponseEncoder encoder, boolean priorKnowledge) {
+    this.plane = plane;
+    this.encoder = encoder;
+    this.http2Stream = encoder == null;
+    this.priorKnowledge = priorKnowledge;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Channel ch = ctx.channel();
+    this.upstreams = plane.upstreams(ch.eventLoop());
+    Channel conn = http2Stream ? ch.parent() : ch;
+    this.peer =
+        AsciiString.cached(
+            ((InetSocketAddress) conn.remoteAddress()).getAddress().getHostAddress());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
+    if (closing || !(msg instanceof HttpObject o)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (queued != null && !queued.isEmpty()) {
+      enqueue(o);
+    } else if (current == null) {
+      dispatch(o);
+    } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
+      current.fromDownstream((HttpContent) o);
+    } else {
+      enqueue(o);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inRead = false;
+    if (current != null) {
+      current.downstreamReadComplete();
+    }
+  }
+
+  boolean inRead() {
+    return inRead;
+  }
+
+  private void enqueue(HttpObject o) {
+    if (queued == null) {
+      queued = new ArrayDeque<>();
+    }
+    queued.add(o);
+    if (queued.size() > MAX_QUEUED) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** After an exchange: the pipelined requests, in order, until one is under way. */
+  private void drainQueued() {
+    if (queued == null || queued.isEmpty()) {
+      return;
+    }
+    HttpObject o;
+    while (!closing && (o = queued.peek()) != null) {
+      if (current == null) {
+        dispatch(queued.poll());
+      } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
+        current.fromDownstream((HttpContent) queued.poll());
+      } else {
+        break;
+      }
+    }
+    if (current != null) {
+      current.downstreamReadComplete();
+    }
+    if (queued.size() <= MAX_QUEUED / 2) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void dispatch(HttpObject o) {
+    if (o instanceof HttpRequest req) {
+      begin(req);
+    } else {
+      ReferenceCountUtil.release(o);
+    }
+  }
+
+  private void begin(HttpRequest req) {
+    if (req.decoderResult().isFailure()) {
+      refuse(req.decoderResult().cause());
+      ReferenceCountUtil.release(req);
+      return;
+    }
+    HttpHeaders h = req.headers();
+    http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    keepAlive = http2Stream || HttpUtil.isKeepAlive(req);
+    headRequest = req.method() == HttpMethod.HEAD;
+    if (http2Stream) {
+      ForwardedHeaders.stripHttp2Extensions(h);
+    }
+    if (!ForwardedHeaders.rewrite(h, peer)) {
+      refuse(null);
+      ReferenceCountUtil.release(req);
+      return;
+    }
+    boolean upgrade =
+        !http2Stream
+            && !http10
+            && h.contains(HttpHeaderNames.UPGRADE)
+            && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+            && !h.containsValue(HttpHeaderNames.UPGRADE, "h2c", true);
+    if (!http10 && HttpUtil.is100ContinueExpected(req)) {
+      h.remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    if (!h.contains(ForwardedHeaders.X_REQUEST_ID)) {
+      h.set(ForwardedHeaders.X_REQUEST_ID, RequestIds.next());
+    }
+    h.set(ForwardedHeaders.X_ENVOY_TIMEOUT, plane.timeoutHeader());
+    ForwardedHeaders.stripHopByHop(h, upgrade);
+    if (http10) {
+      req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+    String type = h.get(HttpHeaderNames.CONTENT_TYPE);
+    boolean grpc = type != null && GRPC.regionMatches(true, 0, type, 0, GRPC.length());
+    boolean viaHttp2 = plane.protocol().http2Upstream(priorKnowledge, grpc, upgrade);
+    HttpRequest head =
+        req instanceof FullHttpRequest
+            ? new DefaultHttpRequest(req.protocolVersion(), req.method(), req.uri(), h)
+            : req;
+    current = new Exchange(this, upstreams, head, plane.plan().select(head), viaHttp2, upgrade);
+    if (req instanceof FullHttpRequest full) {
+      current.fromDownstream(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+    }
+    current.start();
+  }
+
+  /** Envoy's answer to a request its codec refuses: 400 (431, 414), and the connection closed. */
+  private void refuse(Throwable cause) {
+    closing = true;
+    ctx.writeAndFlush(EnvoyAnswers.refused(cause)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** A piece of the response; its head is fitted to this client's HTTP version first. */
+  void writeResponse(HttpObject msg, boolean last) {
+    if (!http2Stream && msg instanceof HttpResponse r) {
+      fitHead(r, msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
+    }
+    ctx.write(msg);
+  }
+
+  private void fitHead(HttpResponse r, int fullLength) {
+    HttpHeaders rh = r.headers();
+    int code = r.status().code();
+    boolean bodiless = headRequest || code == 204 || code == 304 || code < 200;
+    boolean hasLength = rh.contains(HttpHeaderNames.CONTENT_LENGTH);
+    if (!hasLength && fullLength >= 0 && !bodiless) {
+      rh.set(HttpHeaderNames.CONTENT_LENGTH, fullLength);
+      hasLength = true;
+    }
+    if (http10) {
+      // no chunked framing in HTTP/1.0: a body of unknown length ends with the connection
+      rh.remove(HttpHeaderNames.TRANSFER_ENCODING);
+      keepAlive &= hasLength || bodiless;
+      rh.set(
+          HttpHeaderNames.CONNECTION,
+          keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    } else {
+      if (!hasLength && !bodiless && !HttpUtil.isTransferEncodingChunked(r)) {
+        HttpUtil.setTransferEncodingChunked(r, true);
+      }
+      if (!keepAlive) {
+        rh.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+    }
+    encoder.respondingToHead(headRequest);
+  }
+
+  /** The sidecar's own answer in place of the upstream's. */
+  void answer(FullHttpResponse answer, boolean requestUnfinished, Exchange ex) {
+    writeResponse(answer, true);
+    exchangeDone(ex, requestUnfinished);
+  }
+
+  /**
+   * The exchange is over: flush, then close if HTTP/1 framing or the client asks for it (or the
+   * request was not read to its end), else go on with the pipelined requests.
+   */
+  void exchangeDone(Exchange ex, boolean requestUnfinished) {
+    if (current == ex) {
+      current = null;
+    }
+    if (http2Stream) {
+      ctx.flush();
+      if (requestUnfinished) {
+        ctx.close();
+      }
+      return;
+    }
+    if (!keepAlive || requestUnfinished) {
+      closing = true;
+      releaseQueued();
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.flush();
+    drainQueued();
+  }
+
+  /** A WebSocket (or other) upgrade the upstream accepted: both connections become raw pipes. */
+  void upgraded(HttpResponse r, Channel up) {
+    current = null;
+    ForwardedHeaders.stripHopByHop(r.headers(), true);
+    encoder.respondingToHead(false);
+    ctx.writeAndFlush(r);
+    RawRelay.splice(ctx.channel(), up);
+  }
+
+  /** The upstream failed after the response began: the client sees it cut, as with Envoy. */
+  void abort() {
+    current = null;
+    closing = true;
+    releaseQueued();
+    ctx.close();
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  boolean writable() {
+    return ctx.channel().isWritable();
+  }
+
+  void pauseReading(boolean pause) {
+    ctx.channel().config().setAutoRead(!pause);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.downstreamWritable(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    Exchange e = current;
+    current = null;
+    if (e != null) {
+      e.downstreamClosed();
+    }
+    releaseQueued();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private void releaseQueued() {
+    if (queued != null) {
+      queued.forEach(ReferenceCountUtil::release);
+      queued.clear();
+    }
+  }
+}
