@@ -67,13 +67,17 @@ public class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    PollCapacity capacity =
+        PollCapacity.of(config.get(ConfigKey.MAX_WAITERS), config.get(ConfigKey.POLL_FD_RESERVE));
+    LOG.info(capacity.describe());
     polls =
         new RoutePolls(
             access.authorizer(),
             vertx,
             registry,
-            config.get(ConfigKey.MAX_WAITERS),
-            config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
+            capacity.limit(),
+            config.get(ConfigKey.MAX_POLL_WAIT_SECONDS),
+            config.get(ConfigKey.POLL_RETRY_AFTER_SECONDS));
     departures = new Departures(vertx, registry.leaseMillis() + 60_000);
     Router r = Router.router(vertx);
     r.route().handler(metrics::timeRequests);
