@@ -21,10 +21,10 @@ record PollCapacity(
     String why) {
 
   /**
-   * Heap one waiting poll may be counted for: about twice the ~2.5 KB measured live per idle poll
-   * (docs/benchmarks.md "Scale"), for the answer's transient buffers.
+   * Heap one waiting poll is counted for: the ~7 KB measured live per idle poll (its connection,
+   * request and response; docs/benchmarks.md "Scale") and some room for its answer in flight.
    */
-  static final long HEAP_PER_POLL = 6 * 1024;
+  static final long HEAP_PER_POLL = 8 * 1024;
 
   /** Part of the heap long-polls may fill; the rest is the registry, the API and garbage. */
   static final double HEAP_SHARE = 0.5;
