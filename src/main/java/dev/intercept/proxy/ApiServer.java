@@ -104,6 +104,15 @@ public class ApiServer extends VerticleBase {
         "Sidecar route long-polls waiting on this replica",
         polls::waiting);
     metrics.gauge(
+        "intercept_route_polls_limit",
+        "Most sidecar route long-polls this replica holds at once (derived or max-waiters)",
+        capacity::limit);
+    metrics.counter(
+        "intercept_route_polls_refused_total",
+        "Sidecar route long-polls refused with 503 and Retry-After (over the limit)",
+        polls,
+        RoutePolls::refused);
+    metrics.gauge(
         "intercept_event_streams", "Status-page event streams open on this replica", events::open);
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {

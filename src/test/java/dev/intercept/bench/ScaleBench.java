@@ -1,6 +1,7 @@
 package dev.intercept.bench;
 
 import dev.intercept.TestTokens;
+import dev.intercept.it.ClusterSecrets;
 import dev.intercept.it.Http;
 import dev.intercept.it.RoleProcess;
 import dev.intercept.tunnel.TunnelKeys;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The scale bench (issue 15): one proxy process, N sidecar-like long-polls from {@link ScaleLoad}
@@ -30,8 +32,11 @@ import java.util.regex.Pattern;
  * the proxy's RSS and live heap after a full GC (idle and under churn), and the CPU of the proxy
  * and of the generators. Loopback only, bounded in time.
  *
- * <p>Args: pollers[,pollers...] [apps] [seconds]. System properties: scale.proxyJvm (the proxy's
- * JVM flags, space-separated, default -Xmx512m), scale.proxyArgs (extra proxy flags).
+ * <p>With replicas > 1 the proxies form a cluster, the pollers are spread evenly over them (as the
+ * Service spreads sidecars), the changes go to the first, and each replica gets its own row.
+ *
+ * <p>Args: pollers[,pollers...] [apps] [seconds] [replicas]. System properties: scale.proxyJvm (the
+ * proxy's JVM flags, space-separated, default -Xmx512m), scale.proxyArgs (extra proxy flags).
  */
 public final class ScaleBench {
   private static final int PER_GENERATOR = 9_000;
@@ -48,141 +53,224 @@ public final class ScaleBench {
             + " (answers/expected) | API PUT/DELETE p50 / p99 | proxy RSS idle / churn | heap"
             + " after GC idle / churn (per poll) | proxy CPU | generator CPU |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     for (String n : args[0].split(",")) {
-      run(Integer.parseInt(n.trim()), apps, seconds);
+      run(Integer.parseInt(n.trim()), apps, seconds, replicas);
     }
   }
 
-  private static void run(int pollers, int apps, int seconds) throws Exception {
+  /** One proxy process, the generators polling it, and what was measured of it. */
+  private static final class Replica {
+    final RoleProcess proxy;
+    final int api;
+    final List<RoleProcess> gens = new ArrayList<>();
+    final List<Path> outs = new ArrayList<>();
+    final int[] ofApp;
+    int pollers;
+    long heap0;
+    long heapIdle;
+    long rssIdle;
+    int idleConnected;
+
+    Replica(RoleProcess proxy, int apps) throws InterruptedException {
+      this.proxy = proxy;
+      this.api = proxy.port("api");
+      this.ofApp = new int[apps];
+    }
+  }
+
+  private static void run(int pollers, int apps, int seconds, int replicas) throws Exception {
     TestTokens tokens = TestTokens.create();
     Path dir = Files.createTempDirectory("scale-bench");
     List<RoleProcess> procs = new ArrayList<>();
     try {
-      List<String> a =
-          new ArrayList<>(
-              List.of(
-                  "--role=proxy",
-                  "--listen-host",
-                  "127.0.0.1",
-                  "--api-port",
-                  "0",
-                  "--ssh-port",
-                  "0",
-                  "--forward-ports",
-                  Http.freePorts(110),
-                  "--lease-seconds",
-                  "3600",
-                  "--max-intercepts-per-identity",
-                  "10000"));
-      a.addAll(tokens.proxyArgs());
-      String extra = System.getProperty("scale.proxyArgs", "").trim();
-      if (!extra.isEmpty()) {
-        a.addAll(Arrays.asList(extra.split(" +")));
+      List<Replica> rs = startProxies(replicas, tokens, dir, apps, procs);
+      for (Replica r : rs) {
+        r.heap0 = heapAfterGc(r.proxy.pid());
       }
-      List<String> jvm =
-          Arrays.asList(System.getProperty("scale.proxyJvm", "-Xmx512m").split(" +"));
-      RoleProcess proxy =
-          RoleProcess.start("proxy", Map.of(), List.of(), jvm, a.toArray(String[]::new));
-      procs.add(proxy);
-      int api = proxy.port("api");
-      long heap0 = heapAfterGc(proxy.pid());
-      long rss0 = rss(proxy.pid());
-
-      List<RoleProcess> gens = new ArrayList<>();
-      List<Path> outs = new ArrayList<>();
-      for (int first = 0; first < pollers; first += PER_GENERATOR) {
-        int count = Math.min(PER_GENERATOR, pollers - first);
-        Path out = dir.resolve("gen" + gens.size() + ".txt");
-        outs.add(out);
-        List<String> cmd =
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ScaleLoad.class.getName(),
-                Integer.toString(api),
-                tokens.of("sidecar"),
-                Integer.toString(count),
-                Integer.toString(apps),
-                Integer.toString(first),
-                out.toString(),
-                Integer.toString(RAMP_SECONDS + 60 + seconds + 60),
-                Integer.toString(RAMP_SECONDS),
-                Integer.toString(WAIT_SECONDS));
-        RoleProcess g = RoleProcess.command("gen" + gens.size(), cmd);
-        gens.add(g);
-        procs.add(g);
+      int next = 0;
+      for (int i = 0; i < replicas; i++) {
+        Replica r = rs.get(i);
+        r.pollers = pollers / replicas + (i < pollers % replicas ? 1 : 0);
+        for (int done = 0; done < r.pollers; done += PER_GENERATOR) {
+          int count = Math.min(PER_GENERATOR, r.pollers - done);
+          startGenerator(r, tokens, count, apps, next, dir, seconds, procs);
+          for (int k = 0; k < count; k++) {
+            r.ofApp[(next + k) % apps]++;
+          }
+          next += count;
+        }
       }
+      List<RoleProcess> gens = rs.stream().flatMap(r -> r.gens.stream()).toList();
       long deadline = System.nanoTime() + (RAMP_SECONDS + 60) * 1_000_000_000L;
-      int[] last = counts(gens);
-      while (System.nanoTime() < deadline && last[0] < pollers) {
+      while (System.nanoTime() < deadline && counts(gens)[0] < pollers) {
         Thread.sleep(1_000);
-        last = counts(gens);
       }
       // settled: all in, or nobody new for a while (the proxy refuses the rest)
       Thread.sleep(3_000);
-      long heapIdle = heapAfterGc(proxy.pid());
-      long rssIdle = rss(proxy.pid());
-      int idleConnected = counts(gens)[0];
-
-      long[] cpu0 = {ticks(proxy.pid()), genTicks(gens)};
+      for (Replica r : rs) {
+        r.heapIdle = heapAfterGc(r.proxy.pid());
+        r.rssIdle = rss(r.proxy.pid());
+        r.idleConnected = counts(r.gens)[0];
+      }
+      long[] cpu0 = new long[replicas + 1];
+      long[] cpu1 = new long[replicas + 1];
+      cpuOf(rs, cpu0);
       long wall0 = System.nanoTime();
-      Churn churn = churn(api, tokens, apps, seconds);
-      long wall = System.nanoTime() - wall0;
-      long[] cpu1 = {ticks(proxy.pid()), genTicks(gens)};
-      long rssChurn = rss(proxy.pid());
-      long heapChurn = heapAfterGc(proxy.pid());
-      int[] end = counts(gens);
-      for (Path out : outs) {
-        Files.writeString(Path.of(out + ".stop"), "");
+      Churn churn = churn(rs.get(0).api, tokens, apps, seconds);
+      double wallS = (System.nanoTime() - wall0) / 1e9;
+      cpuOf(rs, cpu1);
+      for (int i = 0; i < replicas; i++) {
+        Replica r = rs.get(i);
+        long rssChurn = rss(r.proxy.pid());
+        long heapChurn = heapAfterGc(r.proxy.pid());
+        int[] end = counts(r.gens);
+        List<Long> delays = delays(r, churn);
+        long expected = churn.expected(r.ofApp) * r.idleConnected / Math.max(1, r.pollers);
+        System.out.printf(
+            "| %s | %,d | %,d | %d (API %d) | %s (%,d/%,d) | %s | %d / %d MB | %d / %d MB (%s) |"
+                + " %.0f%% of a core | %.0f%% of a core |%n",
+            replicas == 1
+                ? String.format("%,d", pollers)
+                : String.format("%,d on replica %d of %d", r.pollers, i + 1, replicas),
+            end[0],
+            end[1],
+            end[2],
+            churn.apiErrors,
+            pct(delays),
+            delays.size(),
+            expected,
+            i == 0 ? pct(churn.apiNanos) : "(writes on replica 1)",
+            r.rssIdle >> 20,
+            rssChurn >> 20,
+            r.heapIdle >> 20,
+            heapChurn >> 20,
+            r.idleConnected > 0
+                ? String.format("%.2f KB", (r.heapIdle - r.heap0) / 1024.0 / r.idleConnected)
+                : "-",
+            100.0 * (cpu1[i] - cpu0[i]) / CLK_TCK / wallS,
+            100.0 * (cpu1[replicas] - cpu0[replicas]) / CLK_TCK / wallS);
       }
-      for (RoleProcess g : gens) {
-        g.awaitLine("^done$", 60_000);
-      }
-      List<Long> delays = new ArrayList<>();
-      for (Path out : outs) {
-        for (String line : Files.readAllLines(out)) {
-          if (line.startsWith("#")) {
-            continue;
-          }
-          String[] f = line.split(" ");
-          long d = churn.delay(Integer.parseInt(f[0]), Long.parseLong(f[1]));
-          if (d >= 0) {
-            delays.add(d);
-          }
-        }
-      }
-      delays.sort(null);
-      long expected = churn.expected(pollers, apps, idleConnected);
-      double wallS = wall / 1e9;
-      System.out.printf(
-          "| %,d | %,d | %,d | %d (API %d) | %s (%,d/%,d) | %s | %d / %d MB | %d / %d MB (%s) |"
-              + " %.0f%% of a core | %.0f%% of a core |%n",
-          pollers,
-          end[0],
-          end[1],
-          end[2],
-          churn.apiErrors,
-          pct(delays),
-          delays.size(),
-          expected,
-          pct(churn.apiNanos),
-          rssIdle >> 20,
-          rssChurn >> 20,
-          heapIdle >> 20,
-          heapChurn >> 20,
-          idleConnected > 0
-              ? String.format("%.2f KB", (heapIdle - heap0) / 1024.0 / idleConnected)
-              : "-",
-          100.0 * (cpu1[0] - cpu0[0]) / CLK_TCK / wallS,
-          100.0 * (cpu1[1] - cpu0[1]) / CLK_TCK / wallS);
-      System.err.printf(
-          "pollers %d: heap at start %d KB, rss at start %d MB; RSS per poll idle %.1f KB%n",
-          pollers, heap0 >> 10, rss0 >> 20, (rssIdle - rss0) / 1024.0 / Math.max(1, idleConnected));
     } finally {
       procs.forEach(RoleProcess::close);
     }
+  }
+
+  private static List<Replica> startProxies(
+      int replicas, TestTokens tokens, Path dir, int apps, List<RoleProcess> procs)
+      throws Exception {
+    List<String> common =
+        new ArrayList<>(
+            List.of(
+                "--role=proxy",
+                "--listen-host",
+                "127.0.0.1",
+                "--api-port",
+                "0",
+                "--ssh-port",
+                "0",
+                "--forward-ports",
+                Http.freePorts(110),
+                "--lease-seconds",
+                "3600",
+                "--max-intercepts-per-identity",
+                "10000"));
+    common.addAll(tokens.proxyArgs());
+    String extra = System.getProperty("scale.proxyArgs", "").trim();
+    if (!extra.isEmpty()) {
+      common.addAll(Arrays.asList(extra.split(" +")));
+    }
+    List<String> jvm = Arrays.asList(System.getProperty("scale.proxyJvm", "-Xmx512m").split(" +"));
+    Map<String, String> env = Map.of();
+    String[] hz = new String[0];
+    if (replicas > 1) {
+      ClusterSecrets secrets = ClusterSecrets.create(dir);
+      env = secrets.env();
+      common.addAll(secrets.args());
+      hz = Http.freePorts(replicas).split(",");
+      common.addAll(
+          List.of(
+              "--cluster",
+              "--cluster-members",
+              Arrays.stream(hz).map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
+    }
+    List<Replica> rs = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      List<String> a = new ArrayList<>(common);
+      if (replicas > 1) {
+        a.addAll(List.of("--cluster-port", hz[i]));
+      }
+      RoleProcess p = RoleProcess.start("proxy" + i, env, List.of(), jvm, a.toArray(String[]::new));
+      procs.add(p);
+      rs.add(new Replica(p, apps));
+    }
+    return rs;
+  }
+
+  private static void startGenerator(
+      Replica r,
+      TestTokens tokens,
+      int count,
+      int apps,
+      int first,
+      Path dir,
+      int seconds,
+      List<RoleProcess> procs)
+      throws IOException {
+    Path out = dir.resolve("gen" + first + ".txt");
+    r.outs.add(out);
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ScaleLoad.class.getName(),
+            Integer.toString(r.api),
+            tokens.of("sidecar"),
+            Integer.toString(count),
+            Integer.toString(apps),
+            Integer.toString(first),
+            out.toString(),
+            Integer.toString(RAMP_SECONDS + 60 + seconds + 60),
+            Integer.toString(RAMP_SECONDS),
+            Integer.toString(WAIT_SECONDS));
+    RoleProcess g = RoleProcess.command("gen" + first, cmd);
+    r.gens.add(g);
+    procs.add(g);
+  }
+
+  /** CPU ticks of each replica's proxy, and (last) of all generators. */
+  private static void cpuOf(List<Replica> rs, long[] into) throws IOException {
+    for (int i = 0; i < rs.size(); i++) {
+      into[i] = ticks(rs.get(i).proxy.pid());
+      into[rs.size()] += genTicks(rs.get(i).gens);
+    }
+  }
+
+  /** Stops the replica's generators; the delay of every new version they saw. */
+  private static List<Long> delays(Replica r, Churn churn) throws Exception {
+    for (Path out : r.outs) {
+      Files.writeString(Path.of(out + ".stop"), "");
+    }
+    for (RoleProcess g : r.gens) {
+      g.awaitLine("^done$", 60_000);
+    }
+    List<Long> delays = new ArrayList<>();
+    for (Path out : r.outs) {
+      for (String line : Files.readAllLines(out)) {
+        if (line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split(" ");
+        long d = churn.delay(Integer.parseInt(f[0]), Long.parseLong(f[1]));
+        if (d >= 0) {
+          delays.add(d);
+        }
+      }
+    }
+    delays.sort(null);
+    return delays;
   }
 
   /** The changes: every 100 ms an intercept created or deleted, round the apps. */
@@ -208,13 +296,13 @@ public final class ScaleBench {
       return best < 0 ? -1 : at - best;
     }
 
-    long expected(int pollers, int apps, int connected) {
+    /** Answers due: each change of an app, to each of {@code ofApp} pollers of it. */
+    long expected(int[] ofApp) {
       long e = 0;
-      for (int app = 0; app < apps; app++) {
-        int ofApp = pollers / apps + (app < pollers % apps ? 1 : 0);
-        e += (long) count[app] * ofApp;
+      for (int app = 0; app < ofApp.length; app++) {
+        e += (long) count[app] * ofApp[app];
       }
-      return connected >= pollers ? e : e * connected / pollers;
+      return e;
     }
   }
 

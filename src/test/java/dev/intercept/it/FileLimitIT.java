@@ -123,6 +123,8 @@ class FileLimitIT {
       sockets.add(one);
       assertEquals(503, one.read().status());
       assertTrue(proxy.stderr().stream().noneMatch(l -> l.contains("Too many open files")));
+      assertEquals(limit, metric(api, tokens, "intercept_route_polls_limit"));
+      assertEquals(EXTRA + 1, metric(api, tokens, "intercept_route_polls_refused_total"));
 
       // the polls go away: nothing stays behind
       for (PollSocket s : sockets) {
@@ -161,15 +163,19 @@ class FileLimitIT {
   }
 
   private static long waitingPolls(int api, TestTokens tokens) {
+    return metric(api, tokens, "intercept_route_polls_waiting");
+  }
+
+  private static long metric(int api, TestTokens tokens, String name) {
     try {
       Http.Response r = Http.get(api, "/metrics", "Authorization", "Bearer " + tokens.of("admin"));
       assertEquals(200, r.status(), r.body());
       for (String line : r.body().split("\n")) {
-        if (line.startsWith("intercept_route_polls_waiting ")) {
+        if (line.startsWith(name + " ")) {
           return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
         }
       }
-      return fail("no intercept_route_polls_waiting in " + r.body());
+      return fail("no " + name + " in " + r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
