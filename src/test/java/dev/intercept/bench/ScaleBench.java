@@ -49,10 +49,11 @@ public final class ScaleBench {
     int apps = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
     System.out.println(
-        "| pollers | connected | refused (503) | errors | change → every poller: p50 / p99 / max"
-            + " (answers/expected) | API PUT/DELETE p50 / p99 | proxy RSS idle / churn | heap"
-            + " after GC idle / churn (per poll) | proxy CPU | generator CPU |");
-    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        "| pollers | connected | refused (503) | errors | PUT/DELETE sent → every poller: p50 / p99"
+            + " / max (answers/expected) | new version made → every poller | API PUT/DELETE p50 /"
+            + " p99 | proxy RSS idle / churn | heap after GC idle / churn (per poll) | proxy CPU |"
+            + " generator CPU |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     for (String n : args[0].split(",")) {
       run(Integer.parseInt(n.trim()), apps, seconds, replicas);
@@ -125,10 +126,11 @@ public final class ScaleBench {
         long rssChurn = rss(r.proxy.pid());
         long heapChurn = heapAfterGc(r.proxy.pid());
         int[] end = counts(r.gens);
-        List<Long> delays = delays(r, churn);
+        List<Long> fanOut = new ArrayList<>();
+        List<Long> delays = delays(r, churn, fanOut);
         long expected = churn.expected(r.ofApp) * r.idleConnected / Math.max(1, r.pollers);
         System.out.printf(
-            "| %s | %,d | %,d | %d (API %d) | %s (%,d/%,d) | %s | %d / %d MB | %d / %d MB (%s) |"
+            "| %s | %,d | %,d | %d (API %d) | %s (%,d/%,d) | %s | %s | %d / %d MB | %d / %d MB (%s) |"
                 + " %.0f%% of a core | %.0f%% of a core |%n",
             replicas == 1
                 ? String.format("%,d", pollers)
@@ -140,6 +142,7 @@ public final class ScaleBench {
             pct(delays),
             delays.size(),
             expected,
+            pct(fanOut),
             i == 0 ? pct(churn.apiNanos) : "(writes on replica 1)",
             r.rssIdle >> 20,
             rssChurn >> 20,
@@ -248,8 +251,11 @@ public final class ScaleBench {
     }
   }
 
-  /** Stops the replica's generators; the delay of every new version they saw. */
-  private static List<Long> delays(Replica r, Churn churn) throws Exception {
+  /**
+   * Stops the replica's generators; the delay of every new version they saw from the change being
+   * sent (nanos), and, in {@code fanOut}, from the proxy making the version (ms as nanos).
+   */
+  private static List<Long> delays(Replica r, Churn churn, List<Long> fanOut) throws Exception {
     for (Path out : r.outs) {
       Files.writeString(Path.of(out + ".stop"), "");
     }
@@ -266,10 +272,12 @@ public final class ScaleBench {
         long d = churn.delay(Integer.parseInt(f[0]), Long.parseLong(f[1]));
         if (d >= 0) {
           delays.add(d);
+          fanOut.add(Long.parseLong(f[2]) * 1_000_000);
         }
       }
     }
     delays.sort(null);
+    fanOut.sort(null);
     return delays;
   }
 

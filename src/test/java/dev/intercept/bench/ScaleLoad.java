@@ -45,7 +45,7 @@ public final class ScaleLoad {
     this.port = port;
     this.token = token;
     this.wait = wait;
-    this.events = new long[maxEvents * 2];
+    this.events = new long[maxEvents * 3];
   }
 
   public static void main(String[] a) throws Exception {
@@ -83,21 +83,26 @@ public final class ScaleLoad {
   }
 
   private void write(Path out) throws Exception {
-    int n = Math.min(eventCount.get(), events.length / 2);
+    int n = Math.min(eventCount.get(), events.length / 3);
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
       for (int i = 0; i < n; i++) {
-        w.println(events[2 * i] + " " + events[2 * i + 1]);
+        w.println(events[3 * i] + " " + events[3 * i + 1] + " " + events[3 * i + 2]);
       }
       w.printf(
           "# connected %d refused %d errors %d%n", connected.get(), refused.get(), errors.get());
     }
   }
 
-  private void record(int app, long nanos) {
+  /**
+   * A new version seen: its app, when (monotonic nanos), and the ms since the proxy made it (a
+   * version is the wall-clock ms of its change while changes of an app are over a ms apart).
+   */
+  private void record(int app, long nanos, long sinceChangeMs) {
     int i = eventCount.getAndIncrement();
-    if (2 * i + 1 < events.length) {
-      events[2 * i] = app;
-      events[2 * i + 1] = nanos;
+    if (3 * i + 2 < events.length) {
+      events[3 * i] = app;
+      events[3 * i + 1] = nanos;
+      events[3 * i + 2] = sinceChangeMs;
     }
   }
 
@@ -188,7 +193,7 @@ public final class ScaleLoad {
           answered = true;
           connected.incrementAndGet();
         } else if (v != version) {
-          record(app, System.nanoTime());
+          record(app, System.nanoTime(), System.currentTimeMillis() - v);
         }
         version = v;
         poll();
