@@ -3,7 +3,7 @@ JAR := target/intercept.jar
 JSA := target/intercept.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench bench-dataplane bench-sidecar-memory clean format docs image k8s
+.PHONY: build test demo bench bench-dataplane bench-sidecar-memory bench-scale clean format docs image k8s
 
 build: $(JSA)
 
@@ -28,6 +28,12 @@ demo: $(JSA)
 bench: $(JSA)
 	mvn -B -q test-compile
 	scripts/bench.sh
+	scripts/bench-scale.sh
+
+# one proxy, 1,000 / 10,000 / 20,000 sidecar long-polls, a route change every 100 ms (issue 15)
+bench-scale: $(JAR)
+	mvn -B -q test-compile
+	scripts/bench-scale.sh
 
 # the sidecar's data plane against HAProxy and nginx alone (issue 13; also part of bench)
 bench-dataplane: $(JSA)

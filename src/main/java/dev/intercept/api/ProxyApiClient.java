@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -239,7 +240,7 @@ public final class ProxyApiClient {
                     .map(
                         b -> {
                           current = index;
-                          return answer(base, resp.statusCode(), resp.statusMessage(), b, read);
+                          return answer(base, resp, b, read);
                         }))
         .recover(
             e ->
@@ -253,10 +254,13 @@ public final class ProxyApiClient {
     return prefix + path;
   }
 
-  private <T> T answer(URI base, int status, String message, Buffer b, Function<Buffer, T> read) {
+  private <T> T answer(URI base, HttpClientResponse resp, Buffer b, Function<Buffer, T> read) {
+    int status = resp.statusCode();
     if (status >= 400) {
       throw ApiFailure.fromAnswer(
-          status, ErrorAnswer.fromJson(b.toString(), "HTTP " + status + " " + message));
+          status,
+          ErrorAnswer.fromJson(b.toString(), "HTTP " + status + " " + resp.statusMessage()),
+          resp.getHeader("Retry-After"));
     }
     try {
       return read.apply(b);

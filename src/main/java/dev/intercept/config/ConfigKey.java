@@ -106,9 +106,18 @@ public record ConfigKey<T>(
       "lease-seconds", ValueType.integer(1, 3600), "10", EnumSet.of(PROXY),
       "Lease TTL: an intercept whose client has not renewed for this long is removed.");
   public static final ConfigKey<Integer> MAX_WAITERS = declare(
-      "max-waiters", ValueType.integer(1, 1_000_000), "1024", EnumSet.of(PROXY),
+      "max-waiters", ValueType.integer(0, 1_000_000), "0", EnumSet.of(PROXY),
       "Most route long-polls held open at once by one proxy; beyond it a poll gets 503 with "
-          + "Retry-After.");
+          + "Retry-After and the connection closes. 0 = derived at start from the open-file "
+          + "limit (less poll-fd-reserve) and the heap (logged).");
+  public static final ConfigKey<Integer> POLL_FD_RESERVE = declare(
+      "poll-fd-reserve", ValueType.integer(0, 1_000_000), "0", EnumSet.of(PROXY),
+      "File descriptors long-polls may never take, kept for API calls, SSH tunnels and their "
+          + "forwarded connections, and cluster traffic. 0 = max(256, a tenth of the limit).");
+  public static final ConfigKey<Integer> POLL_RETRY_AFTER_SECONDS = declare(
+      "poll-retry-after-seconds", ValueType.integer(1, 600), "10", EnumSet.of(PROXY),
+      "A refused long-poll's Retry-After is drawn uniformly from 1 to this, so refused "
+          + "sidecars come back spread out, not all at once.");
   public static final ConfigKey<Integer> MAX_POLL_WAIT_SECONDS = declare(
       "max-poll-wait-seconds", ValueType.integer(1, 3600), "60", EnumSet.of(PROXY),
       "Upper bound on a long-poll's wait=S.");

@@ -46,11 +46,19 @@ public abstract sealed class ApiFailure extends RuntimeException
 
   /** Seconds after which a retry may succeed (the Retry-After header), or 0. */
   public int retryAfterSeconds() {
-    return this instanceof RegistryBusy
-            || this instanceof TooManyWaiters
-            || this instanceof Unavailable
-        ? 1
-        : 0;
+    return this instanceof RegistryBusy || this instanceof Unavailable ? 1 : 0;
+  }
+
+  /**
+   * As {@link #fromAnswer(int, ErrorAnswer)}, keeping the answer's {@code Retry-After} (whole
+   * seconds; null or unreadable: the type's default) where the failure carries one.
+   */
+  public static ApiFailure fromAnswer(int status, ErrorAnswer answer, String retryAfter) {
+    ApiFailure f = fromAnswer(status, answer);
+    if (f instanceof TooManyWaiters && retryAfter != null && retryAfter.matches("\\d{1,6}")) {
+      return new TooManyWaiters(f.getMessage(), Integer.parseInt(retryAfter));
+    }
+    return f;
   }
 
   /** The failure an error answer stands for: by its code, else by its status. */
@@ -106,8 +114,6 @@ public abstract sealed class ApiFailure extends RuntimeException
   public static final class RegistryBusy extends ApiFailure { public RegistryBusy(String m) { super(503, "registry-busy", m); } }
   /** Every forward port of the proxy is in use. */
   public static final class NoFreePort extends ApiFailure { public NoFreePort(String m) { super(503, "no-free-port", m); } }
-  /** Too many route long-polls are held open on this proxy: retry. */
-  public static final class TooManyWaiters extends ApiFailure { public TooManyWaiters(String m) { super(503, "too-many-waiters", m); } }
   /** A service the proxy depends on (the Kubernetes API) did not answer: retry. */
   public static final class Unavailable extends ApiFailure { public Unavailable(String m) { super(503, "unavailable", m); } }
   /** The call got no answer in time. */
@@ -117,6 +123,28 @@ public abstract sealed class ApiFailure extends RuntimeException
   /** An error answer this client has no type for, or an answer it cannot read. */
   public static final class Rejected extends ApiFailure { public Rejected(int status, String m) { super(status, "rejected", m); } }
   // spotless:on
+
+  /**
+   * Too many route long-polls are held open on this proxy: retry after {@link #retryAfterSeconds}
+   * (the proxy draws it at random, so refused sidecars come back spread out).
+   */
+  public static final class TooManyWaiters extends ApiFailure {
+    private final int retryAfter;
+
+    public TooManyWaiters(String m) {
+      this(m, 1);
+    }
+
+    public TooManyWaiters(String m, int retryAfterSeconds) {
+      super(503, "too-many-waiters", m);
+      this.retryAfter = Math.max(1, retryAfterSeconds);
+    }
+
+    @Override
+    public int retryAfterSeconds() {
+      return retryAfter;
+    }
+  }
 
   /**
    * The intercept could take requests another owner's intercept takes: {@code witness} is one such

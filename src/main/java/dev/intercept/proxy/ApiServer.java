@@ -17,6 +17,7 @@ import dev.intercept.tunnel.TunnelKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -67,13 +68,17 @@ public class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    PollCapacity capacity =
+        PollCapacity.of(config.get(ConfigKey.MAX_WAITERS), config.get(ConfigKey.POLL_FD_RESERVE));
+    LOG.info(capacity.describe());
     polls =
         new RoutePolls(
             access.authorizer(),
             vertx,
             registry,
-            config.get(ConfigKey.MAX_WAITERS),
-            config.get(ConfigKey.MAX_POLL_WAIT_SECONDS));
+            capacity.limit(),
+            config.get(ConfigKey.MAX_POLL_WAIT_SECONDS),
+            config.get(ConfigKey.POLL_RETRY_AFTER_SECONDS));
     departures = new Departures(vertx, registry.leaseMillis() + 60_000);
     stats = new InterceptStats(vertx, config.get(ConfigKey.FORGET_APPS_SECONDS) * 1000L);
     Router r = Router.router(vertx);
@@ -102,12 +107,25 @@ public class ApiServer extends VerticleBase {
         "Sidecar route long-polls waiting on this replica",
         polls::waiting);
     metrics.gauge(
+        "intercept_route_polls_limit",
+        "Most sidecar route long-polls this replica holds at once (derived or max-waiters)",
+        capacity::limit);
+    metrics.counter(
+        "intercept_route_polls_refused_total",
+        "Sidecar route long-polls refused with 503 and Retry-After (over the limit)",
+        polls,
+        RoutePolls::refused);
+    metrics.gauge(
         "intercept_event_streams", "Status-page event streams open on this replica", events::open);
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ApiAnswers::failed);
     }
-    server = vertx.createHttpServer().requestHandler(r);
+    // every request and answer is handled on this verticle's event loop (answers from the bus, the
+    // registry and the sweep come back to it): strict thread mode skips the per-connection
+    // outbound queue, ~4 KB of heap per connection, the largest part of a waiting poll
+    server =
+        vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)).requestHandler(r);
     return server.listen(config.get(ConfigKey.API_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
 

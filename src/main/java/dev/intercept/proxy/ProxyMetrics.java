@@ -5,6 +5,7 @@ import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.Intercept;
 import dev.intercept.retry.Periodic;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The proxy's Prometheus metrics ({@code GET /metrics}, docs/metrics.md): API requests by route and
@@ -63,6 +65,14 @@ public final class ProxyMetrics {
   /** A gauge read when scraped (waiting polls, open streams, ...). */
   void gauge(String name, String description, IntSupplier value) {
     Gauge.builder(name, value::getAsInt).description(description).register(registry);
+  }
+
+  /**
+   * A counter read from {@code state} when scraped (polls refused, ...). Micrometer holds {@code
+   * state} weakly: it must be an object its owner keeps, never a lambda made for the call.
+   */
+  <T> void counter(String name, String description, T state, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, state, value).description(description).register(registry);
   }
 
   /** Times every API request by method, route template and status. */

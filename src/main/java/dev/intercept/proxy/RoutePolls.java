@@ -3,60 +3,78 @@ package dev.intercept.proxy;
 import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.BusEvents.InterceptsChanged;
+import dev.intercept.protocol.ErrorAnswer;
 import dev.intercept.protocol.Identity;
+import dev.intercept.proxy.RouteAnswers.Answer;
 import dev.intercept.proxy.access.Action;
 import dev.intercept.proxy.access.Authorizer;
+import dev.intercept.retry.Periodic;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecars' long-poll on {@code GET /api/v1/apps/{app}/routes?since=V&wait=S}: answers at once
  * when the table's version differs from V, otherwise on the next change or after S seconds. Always
- * the full table, so a missed wake-up costs one poll. Waiters are bounded and leave on close.
+ * the full table, so a missed wake-up costs one poll. A waiting poll holds only its response: one
+ * sweep serves every deadline (no timer per poll), and a change answers the app's pollers with one
+ * buffer serialized once ({@link RouteAnswers}). Past {@link PollCapacity#limit} a poll gets 503
+ * with a random Retry-After and its connection is closed, freeing the descriptor.
  */
 class RoutePolls {
+  private static final Logger LOG = LoggerFactory.getLogger(RoutePolls.class);
+  static final long SWEEP_MS = 250;
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
+
   private final Authorizer authorizer;
-  private final Vertx vertx;
   private final InterceptRegistry registry;
+  private final RouteAnswers answers;
   private final int maxWaiters;
   private final int maxWaitSeconds;
+  private final int retryAfterMax;
   private final Map<String, Set<Waiter>> waiters = new HashMap<>();
   private int count;
+  private long refused;
+
+  /** One waiting poll: its response, its app, when its wait ends (ms, monotonic). */
+  private record Waiter(HttpServerResponse response, String app, long deadline) {}
 
   RoutePolls(
       Authorizer authorizer,
       Vertx vertx,
       InterceptRegistry registry,
       int maxWaiters,
-      int maxWaitSeconds) {
+      int maxWaitSeconds,
+      int retryAfterMax) {
     this.authorizer = authorizer;
-    this.vertx = vertx;
     this.registry = registry;
+    this.answers = new RouteAnswers(registry, RoutePolls::now);
     this.maxWaiters = maxWaiters;
     this.maxWaitSeconds = maxWaitSeconds;
+    this.retryAfterMax = retryAfterMax;
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            BusAddresses.INTERCEPTS_CHANGED, m -> wake(InterceptsChanged.fromJson(m.body()).app()));
+            BusAddresses.INTERCEPTS_CHANGED, m -> changed(InterceptsChanged.fromJson(m.body())));
+    vertx.setPeriodic(SWEEP_MS, Periodic.onTimer("route long-poll sweep", this::sweep));
   }
 
-  private final class Waiter {
-    final RoutingContext ctx;
-    final String app;
-    final long since;
-    long timer;
-
-    Waiter(RoutingContext ctx, String app, long since) {
-      this.ctx = ctx;
-      this.app = app;
-      this.since = since;
-    }
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
   }
 
   /** Only a sidecar may poll, and only its poll makes the app known (intercepts may be created). */
@@ -64,30 +82,46 @@ class RoutePolls {
     int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
     authorizer
         .check(who, Action.POLL_ROUTES, app)
-        .compose(v -> registry.sidecarSeen(app))
-        .compose(v -> registry.routes(app))
+        .compose(v -> answers.seenDue(app) ? registry.sidecarSeen(app) : Future.succeededFuture())
+        .compose(v -> answers.current(app))
         .onComplete(
             ar -> {
+              HttpServerResponse r = ctx.response();
               if (ar.failed()) {
                 ctx.fail(ar.cause());
               } else if (ar.result().version() != since || wait == 0) {
-                ApiAnswers.json(ctx, 200, ar.result().toJson());
+                send(r, ar.result());
               } else if (count >= maxWaiters) {
-                ctx.fail(
-                    new ApiFailure.TooManyWaiters(
-                        "too many sidecars waiting on this proxy (" + maxWaiters + "); retry"));
-              } else {
-                park(new Waiter(ctx, app, since), wait);
+                refuse(ctx);
+              } else if (!r.closed() && !r.ended()) {
+                park(new Waiter(r, app, now() + wait * 1000L));
               }
             });
   }
 
-  private void park(Waiter w, int waitSeconds) {
+  /** 503, a Retry-After drawn from [1, max], and the connection closed once the answer is out. */
+  private void refuse(RoutingContext ctx) {
+    refused++;
+    int retryAfter = ThreadLocalRandom.current().nextInt(1, retryAfterMax + 1);
+    ApiFailure f =
+        new ApiFailure.TooManyWaiters(
+            "too many sidecars waiting on this proxy (" + maxWaiters + "); retry", retryAfter);
+    HttpServerResponse r = ctx.response();
+    if (r.closed() || r.ended()) {
+      return;
+    }
+    r.setStatusCode(f.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter))
+        .putHeader(HttpHeaders.CONNECTION, CLOSE)
+        .end(ErrorAnswer.of(f).toJson().toBuffer())
+        .onComplete(v -> ctx.request().connection().close());
+  }
+
+  private void park(Waiter w) {
     waiters.computeIfAbsent(w.app, a -> new LinkedHashSet<>()).add(w);
     count++;
-    w.timer = vertx.setTimer(waitSeconds * 1000L, t -> answer(w));
-    w.ctx.request().connection().closeHandler(v -> remove(w));
-    w.ctx.response().closeHandler(v -> remove(w));
+    w.response.closeHandler(v -> remove(w));
   }
 
   private boolean remove(Waiter w) {
@@ -99,38 +133,75 @@ class RoutePolls {
     if (set.isEmpty()) {
       waiters.remove(w.app);
     }
-    vertx.cancelTimer(w.timer);
     return true;
   }
 
-  private void wake(String app) {
-    Set<Waiter> set = waiters.get(app);
+  private void changed(InterceptsChanged change) {
+    answers.announced(change.app(), change.version());
+    Set<Waiter> set = waiters.remove(change.app());
     if (set != null) {
-      new ArrayList<>(set).forEach(this::answer);
+      count -= set.size();
+      answer(change.app(), new ArrayList<>(set));
     }
   }
 
-  private void answer(Waiter w) {
-    if (!remove(w)) {
-      return;
+  /** Answers the polls whose wait is over; forgets the apps nobody polls any more. */
+  private void sweep() {
+    long now = now();
+    Map<String, List<Waiter>> due = new HashMap<>();
+    for (Iterator<Set<Waiter>> sets = waiters.values().iterator(); sets.hasNext(); ) {
+      Set<Waiter> set = sets.next();
+      for (Iterator<Waiter> it = set.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (w.deadline <= now) {
+          it.remove();
+          count--;
+          due.computeIfAbsent(w.app, a -> new ArrayList<>()).add(w);
+        }
+      }
+      if (set.isEmpty()) {
+        sets.remove();
+      }
     }
-    registry
-        .routes(w.app)
+    due.forEach(this::answer);
+    answers.forgetIdle(maxWaitSeconds * 2_000L + 60_000);
+  }
+
+  /** One read of the app's table, one buffer, every one of {@code polls} answered with it. */
+  private void answer(String app, List<Waiter> polls) {
+    answers
+        .current(app)
         .onComplete(
             ar -> {
-              if (w.ctx.response().ended() || w.ctx.response().closed()) {
-                return;
-              }
               if (ar.failed()) {
-                w.ctx.fail(ar.cause());
-              } else {
-                ApiAnswers.json(w.ctx, 200, ar.result().toJson());
+                LOG.error("reading the routes of {} for {} polls", app, polls.size(), ar.cause());
+              }
+              for (Waiter w : polls) {
+                if (ar.succeeded()) {
+                  send(w.response, ar.result());
+                } else if (!w.response.closed() && !w.response.ended()) {
+                  w.response
+                      .setStatusCode(500)
+                      .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                      .end(ApiAnswers.INTERNAL.toJson().toBuffer());
+                }
               }
             });
   }
 
+  private static void send(HttpServerResponse r, Answer a) {
+    if (!r.closed() && !r.ended()) {
+      r.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(a.body());
+    }
+  }
+
   int waiting() {
     return count;
+  }
+
+  /** Polls refused with 503 since start. */
+  long refused() {
+    return refused;
   }
 
   /** The polls waiting here, by app (the status page's "sidecars waiting"). */

@@ -4,12 +4,14 @@ import dev.intercept.api.Credentials;
 import dev.intercept.api.ProxyApiClient;
 import dev.intercept.config.Config;
 import dev.intercept.config.ConfigKey;
+import dev.intercept.protocol.ApiFailure;
 import dev.intercept.protocol.BusAddresses;
 import dev.intercept.protocol.RouteTable;
 import dev.intercept.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +85,24 @@ public class RouteWatcher extends VerticleBase {
               if (backoff.failures() == 0) {
                 LOG.warn("route watcher: {} (retrying with backoff)", e.getMessage());
               }
-              vertx.setTimer(Math.max(1, backoff.next(e)), t -> poll());
+              vertx.setTimer(retryDelay(e, backoff.next(e)), t -> poll());
             });
+  }
+
+  /** Longest wait a proxy's Retry-After can impose: past it the sidecar would be too stale. */
+  static final long MAX_RETRY_AFTER_MS = 60_000;
+
+  /**
+   * A proxy that refused the poll for load (503 with Retry-After) is asked again after that many
+   * seconds plus up to one more at random, so its refused sidecars do not return together; capped
+   * at {@link #MAX_RETRY_AFTER_MS}. Any other failure waits the backoff's {@code backoffMs}.
+   */
+  static long retryDelay(Throwable failure, long backoffMs) {
+    if (failure instanceof ApiFailure.TooManyWaiters refused) {
+      long ms = refused.retryAfterSeconds() * 1000L + ThreadLocalRandom.current().nextLong(0, 1000);
+      return Math.min(MAX_RETRY_AFTER_MS, Math.max(backoffMs, ms));
+    }
+    return Math.max(1, backoffMs);
   }
 
   private Void received(RouteTable table) {

@@ -52,10 +52,24 @@ public final class RoleProcess implements AutoCloseable {
   public static RoleProcess start(
       String label, Map<String, String> env, List<String> jvmFlags, String... args)
       throws IOException {
+    return start(label, env, List.of(), jvmFlags, args);
+  }
+
+  /**
+   * As above, run through {@code wrapper} (a command that execs the rest, e.g. {@code prlimit
+   * --nofile=N --}: the role keeps the process's pid).
+   */
+  public static RoleProcess start(
+      String label,
+      Map<String, String> env,
+      List<String> wrapper,
+      List<String> jvmFlags,
+      String... args)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
     }
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(wrapper);
     if (Files.isExecutable(PERL)) {
       // A terminal's foreground process always receives Ctrl-C; a process started from a shell or
       // CI runner that ignores SIGINT inherits the "ignore" and the JVM may not undo it. Reset it.
@@ -217,7 +231,7 @@ public final class RoleProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** The process id (for /proc/PID/stat in benchmarks). */
+  /** The role's process id (wrappers and perl exec the JVM in place). */
   public long pid() {
     return process.pid();
   }

@@ -51,4 +51,17 @@ class ApiFailureTest {
     assertEquals(1, new ApiFailure.TooManyWaiters("w").retryAfterSeconds());
     assertEquals(0, new ApiFailure.NoFreePort("p").retryAfterSeconds());
   }
+
+  @Test
+  void aRefusedPollKeepsTheProxysRetryAfter() {
+    ErrorAnswer a = ErrorAnswer.fromJson("{\"error\":\"full\",\"code\":\"too-many-waiters\"}", "?");
+    assertEquals(7, ApiFailure.fromAnswer(503, a, "7").retryAfterSeconds());
+    assertEquals(1, ApiFailure.fromAnswer(503, a, null).retryAfterSeconds());
+    // an HTTP date or junk is not a number of seconds: the type's default
+    assertEquals(
+        1, ApiFailure.fromAnswer(503, a, "Wed, 21 Oct 2026 07:28:00 GMT").retryAfterSeconds());
+    // only a refused poll carries one
+    ErrorAnswer notFound = ErrorAnswer.fromJson("{\"error\":\"x\",\"code\":\"not-found\"}", "?");
+    assertEquals(0, ApiFailure.fromAnswer(404, notFound, "7").retryAfterSeconds());
+  }
 }
