@@ -42,6 +42,11 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
   String app;
 
   @Option(
+      names = {"-q", "--quiet"},
+      description = "no T: line per request served (GET /ark3 → localhost:8080 200 3 ms)")
+  boolean quiet;
+
+  @Option(
       names = {"-m", "--match"},
       arity = "2",
       paramLabel = "HEADER REGEX",
@@ -145,7 +150,8 @@ final class InterceptCommand extends ClientCommand.Common implements Callable<In
               failOpenLocal,
               args.personalId(),
               ClientCommand.Common.credentials(vertx, c),
-              KnownHosts.at(c.get(ConfigKey.KNOWN_HOSTS), c.get(ConfigKey.ACCEPT_NEW_HOST_KEY)));
+              KnownHosts.at(c.get(ConfigKey.KNOWN_HOSTS), c.get(ConfigKey.ACCEPT_NEW_HOST_KEY)),
+              quiet);
       StopSignal stop = StopSignal.install();
       session = new InterceptSession(vertx, o, System.out, prepared);
       session.onLeft(reason -> stop.stop(reason + " (from another terminal)"));

@@ -1,5 +1,6 @@
 package dev.intercept.client;
 
+import dev.intercept.tunnel.ConnectionTap;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
  * localhost:8080 200 3 ms}. It reads what passes and never changes it; what is not HTTP/1 (h2c,
  * gRPC, after a WebSocket upgrade) gets one line saying so, then it stops watching.
  */
-public final class ExchangeTap {
+public final class ExchangeTap implements ConnectionTap {
   private record Pending(String method, String target, long startNanos) {}
 
   private final String local;
@@ -32,6 +33,7 @@ public final class ExchangeTap {
   }
 
   /** Bytes of a request on their way to the local server. */
+  @Override
   public synchronized void fromCluster(byte[] b, int off, int len) {
     if (!requests.isOff()) {
       requests.feed(b, off, len);
@@ -39,6 +41,7 @@ public final class ExchangeTap {
   }
 
   /** Bytes of an answer on their way back to the cluster. */
+  @Override
   public synchronized void fromLocal(byte[] b, int off, int len) {
     if (!answers.isOff()) {
       answers.feed(b, off, len);
@@ -46,6 +49,7 @@ public final class ExchangeTap {
   }
 
   /** The connection ended: requests never answered are said so. */
+  @Override
   public synchronized void closed() {
     if (closedReported) {
       return;

@@ -1,6 +1,7 @@
 package dev.intercept.client;
 
 import dev.intercept.protocol.Registration;
+import dev.intercept.tunnel.ConnectionTap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -36,6 +37,15 @@ public final class InterceptSession {
     this.transcript = new Transcript(out);
     this.registrar = new Registrar(vertx, o, prepared.keys().join());
     this.tunnel = o.userKey() != null ? null : new TunnelKeeper(vertx, o, registrar, prepared);
+    if (tunnel != null && !o.quiet()) {
+      // one T: line per request served, from the forwarded connections' bytes as they pass
+      prepared
+          .sshClient()
+          .thenAccept(
+              c ->
+                  ConnectionTap.install(
+                      c, () -> new ExchangeTap(o.where(), transcript::request, System::nanoTime)));
+    }
   }
 
   /** Sets the intercept up; returns once traffic flows, or throws {@link UserError}. */

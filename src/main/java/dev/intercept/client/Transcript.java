@@ -33,6 +33,13 @@ final class Transcript {
     out.flush();
   }
 
+  /** One request served (from any thread): its T: line, unless the session is ending. */
+  void request(String text) {
+    if (!quiet) {
+      line(text);
+    }
+  }
+
   void header(SessionOptions o) {
     line("Setting up intercept session " + o.name());
     line("Intercepting requests to " + o.app());

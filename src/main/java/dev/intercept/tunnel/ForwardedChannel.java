@@ -3,6 +3,7 @@ package dev.intercept.tunnel;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.AttributeRepository;
@@ -40,6 +41,9 @@ final class ForwardedChannel extends AbstractServerChannel {
   private final ForwardedChannels channels;
   private volatile IoSession local;
   private volatile ChannelToPortHandler toLocal;
+
+  /** Watches this connection's bytes (the client's T: lines), or null. */
+  private volatile ConnectionTap tap;
 
   /**
    * Read from the local server, not sent yet for want of window; written under this object's
@@ -82,6 +86,8 @@ final class ForwardedChannel extends AbstractServerChannel {
       close(true);
       return opened;
     }
+    Supplier<ConnectionTap> taps = session.getFactoryManager().getAttribute(ConnectionTap.FACTORY);
+    tap = taps == null ? null : taps.get();
     channels
         .connector(session)
         .connect(target.toInetSocketAddress(), AttributeRepository.ofKeyValuePair(KEY, this), null)
@@ -157,6 +163,10 @@ final class ForwardedChannel extends AbstractServerChannel {
       packet.putUInt(chunk);
       packet.ensureCapacity(chunk);
       data.getRawBytes(packet.array(), packet.wpos(), chunk);
+      ConnectionTap t = tap;
+      if (t != null) {
+        t.fromLocal(packet.array(), packet.wpos(), chunk);
+      }
       packet.wpos(packet.wpos() + chunk);
       window.consume(chunk);
       writePacket(packet);
@@ -241,6 +251,10 @@ final class ForwardedChannel extends AbstractServerChannel {
 
   @Override
   protected void doWriteData(byte[] data, int off, long len) throws IOException {
+    ConnectionTap t = tap;
+    if (t != null) {
+      t.fromCluster(data, off, (int) len);
+    }
     toLocal.sendToPort(SshConstants.SSH_MSG_CHANNEL_DATA, data, off, len);
   }
 
@@ -261,6 +275,10 @@ final class ForwardedChannel extends AbstractServerChannel {
     // peer's window adjusts drain it); a peer that is gone closes the session, and so this, at once
     if (stalled == null) {
       drained.setClosed();
+    }
+    ConnectionTap t = tap;
+    if (t != null) {
+      t.closed();
     }
     super.preClose();
   }

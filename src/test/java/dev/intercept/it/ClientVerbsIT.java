@@ -194,12 +194,18 @@ class ClientVerbsIT {
     exits(0, list);
     assertFalse(out(list).contains("\"gone\""), out(list));
 
-    // a new run may take the name at once
-    RoleProcess again = intercept("alice", "gone", "/ark5.*");
+    // a new run may take the name at once; --quiet: no line per request
+    RoleProcess again = seed.intercept(started, "alice", "gone", "/ark5.*", "--quiet");
     again.awaitLine("^T: Intercept is running", 30_000);
     TestWait.until(() -> served("/ark5").equals("container_on_laptop"), 5_000, "the new run");
     again.signal("INT");
     assertEquals(0, again.awaitExit(15_000));
+    assertTrue(
+        again.stdout().stream().noneMatch(l -> l.startsWith("T: GET /ark5")),
+        again.stdout().toString());
+    assertTrue(
+        alice.stdout().stream().anyMatch(l -> l.startsWith("T: GET /ark5 → localhost:")),
+        alice.stdout().toString());
   }
 
   @Test

@@ -137,6 +137,8 @@ class MetricsIT {
     for (int i = 0; i < 3; i++) {
       assertEquals("container_on_laptop", served(seed, "/ark3/" + i));
     }
+    // the client says each request it served (issue 14's T: lines), from the tunnel's bytes
+    alice.awaitLine("^T: GET /ark3/2 → localhost:" + seed.laptop() + " 200 \\d+ ms$", 10_000);
     // /metrics on the traffic port is the app's, not ours
     assertEquals("the-app-pod", served(seed, "/metrics"));
 

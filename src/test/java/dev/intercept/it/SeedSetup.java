@@ -71,23 +71,26 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
    * {@code user}'s client taking myapp's requests whose :path fully matches {@code pathRegex} to
    * the laptop, as intercept NAME (started in {@code into}; await its "Intercept is running").
    */
-  public RoleProcess intercept(Roles into, String user, String name, String pathRegex)
-      throws Exception {
+  public RoleProcess intercept(
+      Roles into, String user, String name, String pathRegex, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role=client",
+                "intercept",
+                "myapp",
+                "-m",
+                ":path",
+                pathRegex,
+                "--name",
+                name,
+                "-p",
+                Integer.toString(laptop),
+                "--proxy-url",
+                "http://127.0.0.1:" + api));
+    args.addAll(List.of(more));
     return into.start(
-        user + "-" + name,
-        Map.of("INTERCEPT_TOKEN", tokens.of(user)),
-        "--role=client",
-        "intercept",
-        "myapp",
-        "-m",
-        ":path",
-        pathRegex,
-        "--name",
-        name,
-        "-p",
-        Integer.toString(laptop),
-        "--proxy-url",
-        "http://127.0.0.1:" + api);
+        user + "-" + name, Map.of("INTERCEPT_TOKEN", tokens.of(user)), args.toArray(String[]::new));
   }
 
   /** The Authorization header of a test user, for {@link Http#send}. */
