@@ -16,7 +16,7 @@ SECS=${SECONDS_PER_RUN:-10}
 WARMUP=${WARMUP:-20}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
-JAR=target/intercept.jar
+JAR=${JAR:-target/intercept.jar}
 have() { command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ]; }
 if ! { have wrk && have haproxy && have nginx && have curl; } && [ "$(id -u)" = 0 ] \
   && command -v apt-get >/dev/null; then

@@ -124,7 +124,7 @@ class ImageLocalBaseIT {
     // the entrypoint (bin/intercept) gave the sidecar its lean JVM (docs/sidecar-memory.md)
     String cmdline = sidecar.proc("cmdline");
     assertTrue(cmdline.contains(" -XX:+UseSerialGC -Xms8m -Xmx24m "), cmdline);
-    assertTrue(cmdline.contains(" -XX:TieredStopAtLevel=1 "), cmdline);
+    assertTrue(cmdline.contains(" -XX:CICompilerCount=2 "), cmdline);
     assertTrue(sidecar.proc("environ").contains(" MALLOC_ARENA_MAX=1 "));
 
     // Envoy mode writes its files to the volume shared with Envoy...

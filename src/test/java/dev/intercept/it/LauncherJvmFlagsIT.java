@@ -76,17 +76,18 @@ class LauncherJvmFlagsIT {
   }
 
   @Test
-  void sidecarRunsWithSerialGcC1OnlyAndCappedHeapStacksCodeAndDirectMemory() throws Exception {
+  void sidecarRunsWithSerialGcTrimmedC2AndCappedHeapStacksCodeAndDirectMemory() throws Exception {
     long pid = sidecar(Map.of()).pid();
     Map<String, String> f = vmFlags(pid);
     assertEquals("true", f.get("UseSerialGC"), f.toString());
     assertEquals(Long.toString(24L << 20), f.get("MaxHeapSize"));
-    assertEquals("1", f.get("TieredStopAtLevel"));
-    assertEquals("1", f.get("CICompilerCount"));
+    // C2 kept (the data plane's speed), its freed native memory trimmed where the JDK can
+    assertNotEquals("1", f.get("TieredStopAtLevel"), f.toString());
+    assertEquals("2", f.get("CICompilerCount"));
+    assertEquals("5000", f.get("TrimNativeHeapInterval"), f.toString());
     assertEquals("256", f.get("ThreadStackSize"));
     assertEquals(Long.toString(16L << 20), f.get("ReservedCodeCacheSize"));
     assertEquals(Long.toString(32L << 20), f.get("MaxDirectMemorySize"));
-    assertEquals("2000", f.get("Tier3InvocationThreshold"));
     assertEquals("true", f.get("ExitOnOutOfMemoryError"));
     assertTrue(proc(pid, "environ").contains(" MALLOC_ARENA_MAX=1 "), "glibc's arenas capped");
     // the JDK's CDS archive, not the app's (every role's classes, resident whole once relocated)

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class SidecarMemoryDocTest {
   private static final Pattern LAUNCHER_FLAGS =
       Pattern.compile("^SIDECAR_FLAGS=\"([^\"]+)\"$", Pattern.MULTILINE);
+  private static final Pattern LAUNCHER_TRIM =
+      Pattern.compile("^SIDECAR_TRIM=\"([^\"]+)\"$", Pattern.MULTILINE);
   private static final Pattern DOC_COMMAND =
       Pattern.compile(
           "^MALLOC_ARENA_MAX=1 java -XX:\\+ExitOnOutOfMemoryError (.+?) -jar intercept\\.jar"
@@ -30,13 +32,16 @@ class SidecarMemoryDocTest {
 
   @Test
   void docsNameTheLaunchersSidecarFlagsInItsOrder() throws Exception {
-    Matcher launcher = LAUNCHER_FLAGS.matcher(Files.readString(Path.of("bin/intercept")));
+    String script = Files.readString(Path.of("bin/intercept"));
+    Matcher launcher = LAUNCHER_FLAGS.matcher(script);
     assertTrue(launcher.find(), "bin/intercept has no SIDECAR_FLAGS=\"...\" line");
+    Matcher trim = LAUNCHER_TRIM.matcher(script);
+    assertTrue(trim.find(), "bin/intercept has no SIDECAR_TRIM=\"...\" line");
     Matcher doc = DOC_COMMAND.matcher(Files.readString(Path.of("docs/sidecar-memory.md")));
     assertTrue(
         doc.find(),
         "docs/sidecar-memory.md has no 'MALLOC_ARENA_MAX=1 java -XX:+ExitOnOutOfMemoryError ..."
             + " -jar intercept.jar --role=sidecar' command");
-    assertEquals(words(launcher.group(1)), words(doc.group(1)));
+    assertEquals(words(launcher.group(1) + " " + trim.group(1)), words(doc.group(1)));
   }
 }
