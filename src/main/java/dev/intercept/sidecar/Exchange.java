@@ -37,6 +37,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
   private Upstream target;
   // what this request counts to: the route it was meant for, even if it falls back to the app
   private final RouteCounters.Counts counts;
+  private final long startNanos = System.nanoTime();
   private UpstreamPool pool;
   private Channel up;
   private boolean reused;
@@ -168,6 +169,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
         return;
       }
       responseStarted = true;
+      counts.answered(System.nanoTime() - startNanos);
       cancelTimer();
       responseClose = !http2 && !HttpUtil.isKeepAlive(r);
       ForwardedHeaders.stripHopByHop(r.headers(), false);
@@ -270,6 +272,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
   /** An answer of the sidecar's own instead of the upstream's (nothing of it went down yet). */
   private void fail(FullHttpResponse answer) {
     counts.error();
+    counts.answered(System.nanoTime() - startNanos);
     ended = true;
     upstreams.ended();
     cancelTimer();

@@ -81,6 +81,7 @@ final class MetricsServer extends VerticleBase {
         "Requests the sidecar answered with an error itself (502, 503, 504), by target",
         all,
         Hits::errors);
+    histogram(b);
     b.append("# HELP intercept_sidecar_routes Intercept routes in the data plane's table\n")
         .append("# TYPE intercept_sidecar_routes gauge\n")
         .append("intercept_sidecar_routes{app=\"")
@@ -89,6 +90,54 @@ final class MetricsServer extends VerticleBase {
         .append(routes.getAsInt())
         .append('\n');
     return b.toString();
+  }
+
+  private void histogram(StringBuilder b) {
+    String name = "intercept_sidecar_request_duration_seconds";
+    b.append("# HELP ")
+        .append(name)
+        .append(" Time from a request's head to its answer's head (or the sidecar's own error)\n");
+    b.append("# TYPE ").append(name).append(" histogram\n");
+    counters
+        .all()
+        .forEach(
+            (route, c) -> {
+              String labels =
+                  "app=\""
+                      + app
+                      + "\",target=\""
+                      + (route.isEmpty() ? "app" : "intercept")
+                      + "\",intercept=\""
+                      + route
+                      + "\"";
+              long[] cum = c.cumulative();
+              for (int i = 0; i < cum.length; i++) {
+                String le =
+                    i < RouteCounters.BOUNDS.length
+                        ? Double.toString(RouteCounters.BOUNDS[i])
+                        : "+Inf";
+                b.append(name)
+                    .append("_bucket{")
+                    .append(labels)
+                    .append(",le=\"")
+                    .append(le)
+                    .append("\"} ")
+                    .append(cum[i])
+                    .append('\n');
+              }
+              b.append(name)
+                  .append("_sum{")
+                  .append(labels)
+                  .append("} ")
+                  .append(c.answeredSeconds())
+                  .append('\n');
+              b.append(name)
+                  .append("_count{")
+                  .append(labels)
+                  .append("} ")
+                  .append(cum[cum.length - 1])
+                  .append('\n');
+            });
   }
 
   private void family(

@@ -2,6 +2,7 @@ package dev.intercept.sidecar;
 
 import dev.intercept.protocol.Hits;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
  * sidecar's /metrics (MetricsServer).
  */
 public final class RouteCounters {
+  /** The latency histogram's upper bounds, in seconds (then +Inf). */
+  static final double[] BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  private static final long[] BOUNDS_NANOS =
+      Arrays.stream(BOUNDS).mapToLong(b -> (long) (b * 1e9)).toArray();
+
   private final Map<String, Counts> routes = new ConcurrentHashMap<>();
   private final Counts app = new Counts(System.currentTimeMillis());
   private volatile int tableSize;
@@ -28,9 +37,40 @@ public final class RouteCounters {
     private final LongAdder errors = new LongAdder();
     private volatile long lastAt;
     final long startedAt;
+    // time to the answer's head (or the sidecar's own error answer), as a Prometheus histogram
+    private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
+    private final LongAdder answeredNanos = new LongAdder();
 
     Counts(long startedAt) {
       this.startedAt = startedAt;
+      for (int i = 0; i < buckets.length; i++) {
+        buckets[i] = new LongAdder();
+      }
+    }
+
+    /** The answer's head came (or the sidecar answered) {@code nanos} after the request began. */
+    public void answered(long nanos) {
+      int i = 0;
+      while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
+        i++;
+      }
+      buckets[i].increment();
+      answeredNanos.add(nanos);
+    }
+
+    /** The histogram's cumulative counts, one per bound then +Inf. */
+    long[] cumulative() {
+      long[] c = new long[buckets.length];
+      long sum = 0;
+      for (int i = 0; i < buckets.length; i++) {
+        sum += buckets[i].sum();
+        c[i] = sum;
+      }
+      return c;
+    }
+
+    double answeredSeconds() {
+      return answeredNanos.sum() / 1e9;
     }
 
     /** A request began. */
@@ -98,6 +138,13 @@ public final class RouteCounters {
     Map<String, Hits> m = new TreeMap<>();
     m.put("", app.hits());
     routes.forEach((name, c) -> m.put(name, c.hits()));
+    return m;
+  }
+
+  /** The counts by route name ("" for the app), for /metrics' histogram. */
+  Map<String, Counts> all() {
+    Map<String, Counts> m = new TreeMap<>(routes);
+    m.put("", app);
     return m;
   }
 }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,13 @@ class MetricsIT {
         value(samples, "intercept_sidecar_requests_total", Map.of("target", "app")) >= 1,
         "the app's requests");
     assertTrue(value(samples, "intercept_sidecar_response_body_bytes_total", test) > 0);
+    // the latency histogram: every request in +Inf, the parser having checked its shape
+    String duration = "intercept_sidecar_request_duration_seconds";
+    assertEquals(4, value(samples, duration + "_count", test));
+    Map<String, String> inf = new HashMap<>(test);
+    inf.put("le", "+Inf");
+    assertEquals(4, value(samples, duration + "_bucket", inf));
+    assertTrue(value(samples, duration + "_sum", test) > 0);
     assertEquals(1, value(samples, "intercept_sidecar_routes", Map.of("app", "myapp")));
     alice.signal("INT");
     assertEquals(0, alice.awaitExit(15_000));
