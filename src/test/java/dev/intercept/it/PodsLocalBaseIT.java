@@ -100,7 +100,7 @@ class PodsLocalBaseIT {
     assertEquals(0, client.awaitExit(15_000));
     assertEquals(
         List.of("T: Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed", "T: Exit cleanup in progress"),
-        client.stdout().subList(7, client.stdout().size()));
+        SeedSetup.sessionLines(client.stdout().subList(7, client.stdout().size()), "/ark3"));
     awaitServedBy(sidecar, "the-app-pod", "/ark3");
   }
 

@@ -4,6 +4,7 @@ import dev.intercept.TestTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The seed's cast as processes of the built jar on loopback: a proxy (--auth=token-file), an echo
@@ -91,6 +92,19 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
     args.addAll(List.of(more));
     return into.start(
         user + "-" + name, Map.of("INTERCEPT_TOKEN", tokens.of(user)), args.toArray(String[]::new));
+  }
+
+  /**
+   * A client's session lines without its per-request lines ({@code T: GET /ark3 → localhost:...}),
+   * after checking there is one for {@code path}: the seed's transcript had none, ours has one per
+   * request served.
+   */
+  public static List<String> sessionLines(List<String> lines, String path) {
+    Predicate<String> request = l -> l.matches("T: [A-Z]+ \\S+ → localhost:\\d+ .*");
+    if (lines.stream().noneMatch(l -> request.test(l) && l.startsWith("T: GET " + path + " "))) {
+      throw new AssertionError("no T: line for a request to " + path + " in " + lines);
+    }
+    return lines.stream().filter(request.negate()).toList();
   }
 
   /** The Authorization header of a test user, for {@link Http#send}. */

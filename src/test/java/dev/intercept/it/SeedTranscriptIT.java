@@ -226,7 +226,8 @@ class SeedTranscriptIT {
     // Ctrl-C on the first developer
     alice.signal("INT");
     assertEquals(0, alice.awaitExit(15_000));
-    List<String> tail = alice.stdout().subList(7, alice.stdout().size());
+    List<String> tail =
+        SeedSetup.sessionLines(alice.stdout().subList(7, alice.stdout().size()), "/ark3");
     assertEquals(
         List.of("T: Keyboard interrupt (Ctrl-C/Ctrl-Break) pressed", "T: Exit cleanup in progress"),
         tail);
