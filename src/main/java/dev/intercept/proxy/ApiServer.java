@@ -95,28 +95,12 @@ public class ApiServer extends VerticleBase {
     r.delete("/api/v1/apps/:app/intercepts/:name").handler(this::delete);
     r.post("/api/v1/apps/:app/intercepts/:name/renew").handler(this::renew);
     r.get("/api/v1/apps/:app/routes").handler(this::routes);
-    r.post("/api/v1/apps/:app/stats").handler(this::stats);
     new ApiInsight(access.authorizer(), registry).mount(r);
     EventStream events =
         new EventStream(vertx, access.authorizer(), registry, stats, polls::waitingByApp);
     r.get("/api/v1/events").handler(ctx -> events.handle(ctx, who(ctx)));
-    // Prometheus: authenticated like the API (a scraper's token needs list on every app)
-    r.get("/metrics").handler(this::authenticate).handler(this::metrics);
-    metrics.gauge(
-        "intercept_route_polls_waiting",
-        "Sidecar route long-polls waiting on this replica",
-        polls::waiting);
-    metrics.gauge(
-        "intercept_route_polls_limit",
-        "Most sidecar route long-polls this replica holds at once (derived or max-waiters)",
-        capacity::limit);
-    metrics.counter(
-        "intercept_route_polls_refused_total",
-        "Sidecar route long-polls refused with 503 and Retry-After (over the limit)",
-        polls,
-        RoutePolls::refused);
-    metrics.gauge(
-        "intercept_event_streams", "Status-page event streams open on this replica", events::open);
+    new ApiReports(access.authorizer(), stats, metrics)
+        .mount(r, this::authenticate, polls, capacity, events);
     r.route().failureHandler(ApiAnswers::failed);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ApiAnswers::failed);
@@ -132,16 +116,6 @@ public class ApiServer extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(5, TimeUnit.SECONDS);
-  }
-
-  private void metrics(RoutingContext ctx) {
-    allowed(ctx, Action.LIST, "")
-        .onSuccess(
-            v ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(metrics.scrape()))
-        .onFailure(ctx::fail);
   }
 
   public int actualPort() {
@@ -241,16 +215,6 @@ public class ApiServer extends VerticleBase {
               all.forEach(i -> a.add(i.shownTo(viewer).toJson()));
               ApiAnswers.json(ctx, 200, a);
             })
-        .onFailure(ctx::fail);
-  }
-
-  /** A sidecar's counts per route (its running totals). */
-  private void stats(RoutingContext ctx) {
-    String app = app(ctx);
-    JsonObject report = ApiInsight.json(RequestBody.of(ctx));
-    allowed(ctx, Action.POLL_ROUTES, app)
-        .compose(v -> stats.record(app, report))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
