@@ -224,7 +224,8 @@ public record ConfigKey<T>(
   public static final ConfigKey<Integer> STATS_SECONDS = declare(
       "stats-seconds", ValueType.integer(1, 3600), "5", EnumSet.of(SIDECAR),
       "How often the sidecar reports its per-intercept counts (requests, bytes, errors, last "
-          + "hit) to the proxy, when they changed.");
+          + "hit) to the proxy, when they changed; on the Envoy plane also how often it reads "
+          + "them from Envoy's admin.");
   public static final ConfigKey<Integer> METRICS_PORT = declare(
       "metrics-port", ValueType.integer(-1, 65535), "-1", EnumSet.of(SIDECAR),
       "Sidecar: port of its Prometheus /metrics, never the traffic port; -1 = off, 0 = any free "

@@ -59,7 +59,7 @@ public class EnvoyConfigWriter extends VerticleBase {
             AtomicFile.replace(
                 bootstrap(),
                 Yaml.render(
-                    EnvoyResources.bootstrap(
+                    EnvoyBootstrap.bootstrap(
                         node,
                         app.isEmpty() ? "plain" : app,
                         adminPort,

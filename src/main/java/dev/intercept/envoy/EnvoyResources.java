@@ -15,7 +15,8 @@ import java.util.Map;
  * Envoy's v3 resources for one route table, as a small typed model (records) that renders to the
  * proto3 JSON mapping Envoy reads from its file-based xDS: one listener whose routes are the
  * intercepts in table order (all of an intercept's header matchers as {@code safe_regex}, RE2 full
- * match) then the catch-all to the app; one cluster for the app and one per tunnel target.
+ * match) then the catch-all to the app, each with its own stats ({@code stat_prefix}); one cluster
+ * for the app and one per tunnel target.
  */
 public final class EnvoyResources {
   static final String LISTENER_TYPE = "type.googleapis.com/envoy.config.listener.v3.Listener";
@@ -24,7 +25,10 @@ public final class EnvoyResources {
       "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
   static final String ROUTER_TYPE =
       "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
-  static final String APP_CLUSTER = "app";
+  public static final String APP_CLUSTER = "app";
+
+  /** The catch-all route's name (and stat prefix). */
+  public static final String APP_ROUTE = "app";
 
   private EnvoyResources() {}
 
@@ -116,6 +120,8 @@ public final class EnvoyResources {
       return new JsonObject()
           .put("name", name)
           .put("match", match)
+          // per-route counters at vhost.intercept.route.<name>. (EnvoyStats reads them)
+          .put("stat_prefix", name)
           .put("route", EnvoyProtocol.routeAction(cluster, site));
     }
   }
@@ -185,8 +191,16 @@ public final class EnvoyResources {
         .put("preserve_external_request_id", true);
   }
 
+  /** The virtual host's name, the root of the routes' stats. */
+  public static final String VHOST = "intercept";
+
+  /** The name (and stat prefix) of an intercept's route. */
+  public static String routeName(String intercept) {
+    return "intercept-" + intercept;
+  }
+
   /** The cluster name of a tunnel target: stable while the target is. */
-  static String clusterName(HostPort target) {
+  public static String clusterName(HostPort target) {
     return "tunnel-" + target.host().replace(':', '_') + "-" + target.port();
   }
 
@@ -219,11 +233,11 @@ public final class EnvoyResources {
       for (Matcher m : r.matchers()) {
         headers.add(new HeaderMatch(m.header(), m.regex()));
       }
-      routes.add(new RouteEntry("intercept-" + r.name(), headers, clusterName(r.target()), site));
+      routes.add(new RouteEntry(routeName(r.name()), headers, clusterName(r.target()), site));
     }
-    routes.add(new RouteEntry("app", List.of(), APP_CLUSTER, site));
+    routes.add(new RouteEntry(APP_ROUTE, List.of(), APP_CLUSTER, site));
     return new Listener(
-        "intercept", new SocketAddress(site.listenHost(), site.listenPort()), routes, site);
+        VHOST, new SocketAddress(site.listenHost(), site.listenPort()), routes, site);
   }
 
   /** lds.yaml's content: a DiscoveryResponse holding the listener. */
@@ -242,54 +256,5 @@ public final class EnvoyResources {
 
   private static JsonObject discoveryResponse(long version, JsonArray resources) {
     return new JsonObject().put("version_info", Long.toString(version)).put("resources", resources);
-  }
-
-  /**
-   * bootstrap.yaml: admin on loopback only; LDS and CDS from files in a watched directory; the RE2
-   * program-size limit the proxy enforces (Envoy's own default is 100), as a static runtime layer.
-   */
-  public static JsonObject bootstrap(
-      String nodeId, String cluster, int adminPort, String dir, int maxProgramSize) {
-    JsonObject watched = new JsonObject().put("path", dir);
-    return new JsonObject()
-        .put("node", new JsonObject().put("id", nodeId).put("cluster", cluster))
-        .put(
-            "admin",
-            new JsonObject().put("address", new SocketAddress("127.0.0.1", adminPort).toJson()))
-        .put(
-            "dynamic_resources",
-            new JsonObject()
-                .put(
-                    "lds_config",
-                    new JsonObject()
-                        .put("resource_api_version", "V3")
-                        .put(
-                            "path_config_source",
-                            new JsonObject()
-                                .put("path", dir + "/lds.yaml")
-                                .put("watched_directory", watched)))
-                .put(
-                    "cds_config",
-                    new JsonObject()
-                        .put("resource_api_version", "V3")
-                        .put(
-                            "path_config_source",
-                            new JsonObject()
-                                .put("path", dir + "/cds.yaml")
-                                .put("watched_directory", watched.copy()))))
-        .put(
-            "layered_runtime",
-            new JsonObject()
-                .put(
-                    "layers",
-                    new JsonArray()
-                        .add(
-                            new JsonObject()
-                                .put("name", "intercept")
-                                .put(
-                                    "static_layer",
-                                    new JsonObject()
-                                        .put(
-                                            "re2.max_program_size.error_level", maxProgramSize)))));
   }
 }

@@ -89,6 +89,21 @@ public final class RouteCounters {
       }
     }
 
+    /**
+     * Counts taken from another plane's totals (Envoy's): {@code requests} more, their body bytes
+     * each way and errors; the last hit is now when there were requests.
+     */
+    public void add(long requests, long in, long out, long errors) {
+      if (requests > 0) {
+        this.requests.add(requests);
+        lastAt = System.currentTimeMillis();
+      }
+      bytes(in, out);
+      if (errors > 0) {
+        this.errors.add(errors);
+      }
+    }
+
     /** The sidecar answered the request itself with an error (502, 503, 504). */
     public void error() {
       errors.increment();

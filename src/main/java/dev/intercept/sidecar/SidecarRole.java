@@ -17,6 +17,7 @@ import static dev.intercept.config.ConfigKey.PROXY_URL;
 import static dev.intercept.config.ConfigKey.REQUEST_TIMEOUT_SECONDS;
 import static dev.intercept.config.ConfigKey.ROUTE_TIMEOUT_SECONDS;
 import static dev.intercept.config.ConfigKey.SIDECAR_TOKEN_FILE;
+import static dev.intercept.config.ConfigKey.STATS_SECONDS;
 import static dev.intercept.config.ConfigKey.TOKEN;
 
 import dev.intercept.api.Credentials;
@@ -49,8 +50,8 @@ public final class SidecarRole {
               "listen-port 0 cannot be used with data-plane envoy: name the port Envoy should"
                   + " listen on"));
     }
-    // what the built-in data plane counts, per route and for the app: shared by the data plane,
-    // the reporter and /metrics
+    // what the data plane counts (or Envoy's counters, read), per route and for the app: shared by
+    // the data plane, the reporter and /metrics
     RouteCounters counters = new RouteCounters();
     Future<String> plane =
         (envoy ? startEnvoy(vertx, c) : startBuiltin(vertx, c, counters))
@@ -87,11 +88,18 @@ public final class SidecarRole {
           }
           return vertx
               .deployVerticle(new RouteWatcher(c, credentials))
+              .compose(x -> vertx.deployVerticle(new StatsReporter(c, credentials, counters)))
               .compose(
                   x ->
                       envoy
-                          ? Future.succeededFuture(x)
-                          : vertx.deployVerticle(new StatsReporter(c, credentials, counters)))
+                          // Envoy counts; we read its counters into ours
+                          ? vertx.deployVerticle(
+                              new EnvoyStats(
+                                  c.get(ENVOY_ADMIN_PORT),
+                                  c.get(STATS_SECONDS),
+                                  counters,
+                                  EnvoyProcess.find(c.get(ENVOY_BINARY)) != null))
+                          : Future.succeededFuture(x))
               .map(x -> (RoleHandle) vertx::close);
         });
   }

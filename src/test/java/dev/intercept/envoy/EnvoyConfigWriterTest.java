@@ -181,6 +181,11 @@ class EnvoyConfigWriterTest {
     assertEquals(
         "POST|PUT", bob.getMatch().getHeaders(1).getStringMatch().getSafeRegex().getRegex());
     assertEquals(15, bob.getRoute().getRetryPolicy().getPerTryIdleTimeout().getSeconds());
+    // each route counts under its own name: vhost.intercept.route.intercept-bob.* (EnvoyStats)
+    assertEquals("intercept-bob", bob.getStatPrefix());
+    var vhost = EnvoyProtos.hcm(EnvoyProtos.listener(read("lds.yaml"))).getRouteConfig();
+    assertEquals(EnvoyResources.VHOST, vhost.getVirtualHosts(0).getName());
+    assertEquals("app", vhost.getVirtualHosts(0).getRoutes(2).getStatPrefix());
 
     get(w.apply(table(4, route("bob", T2, "x-dev", "bob"))));
     assertEquals(

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.TestWait;
 import dev.intercept.envoy.EnvoyProcess;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +71,8 @@ class EnvoyDataPlaneIT {
                 Integer.toString(listen),
                 "--envoy-admin-port",
                 Http.freePorts(1),
+                "--stats-seconds",
+                "1",
                 "--proxy-url",
                 "http://127.0.0.1:" + api));
     if (envoyBinary != null) {
@@ -164,10 +168,23 @@ class EnvoyDataPlaneIT {
         10_000,
         "Envoy to route /ark3 to the laptop");
     assertEquals("Request served by the-app-pod", served(s, "/foo/bar"));
+    // Envoy's per-route counters, read from its admin, are test's hits at the proxy
+    TestWait.until(() -> listedRequests(s) >= 1, 10_000, "test's hits from Envoy's stats");
     c.signal("INT");
     assertEquals(0, c.awaitExit(15_000));
     TestWait.until(
         () -> served(s, "/ark3").equals("Request served by the-app-pod"), 10_000, "the pod again");
+  }
+
+  /** The requests the proxy lists for myapp/test (0 while unknown). */
+  static long listedRequests(Setup s) {
+    try {
+      JsonArray all = new JsonArray(Http.get(s.api(), "/api/v1/intercepts").body());
+      JsonObject hits = all.isEmpty() ? null : all.getJsonObject(0).getJsonObject("hits");
+      return hits == null ? 0 : hits.getLong("requests");
+    } catch (Exception e) {
+      return 0;
+    }
   }
 
   static String served(Setup s, String path) {

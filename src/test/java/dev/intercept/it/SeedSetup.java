@@ -47,10 +47,11 @@ public record SeedSetup(int api, int pod, int laptop, int sidecar, TestTokens to
                 "--role=sidecar",
                 "--listen-host",
                 "127.0.0.1",
-                "--listen-port",
-                "0",
                 "--proxy-url",
                 "http://127.0.0.1:" + api));
+    if (!List.of(sidecarArgs).contains("--listen-port")) {
+      sidecarArgv.addAll(List.of("--listen-port", "0"));
+    }
     sidecarArgv.addAll(List.of(sidecarArgs));
     RoleProcess sc =
         into.start(
