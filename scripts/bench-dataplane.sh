@@ -5,7 +5,7 @@
 # bench-out/dataplane.md; each run's figures in bench-out/dataplane-runs.txt.
 #   ROUNDS=3 SECONDS_PER_RUN=10 WARMUP=20 CONNECTIONS=32 SIDECARS=plain,launcher scripts/bench-dataplane.sh
 # SIDECARS: plain (java -jar, no flags), launcher (bin/intercept: the lean flags the image applies,
-# C1 only: docs/sidecar-memory.md), launcher-c2 (those with C2 back).
+# C2 alone: docs/sidecar-memory.md), launcher-c2 (those with C1 and C2 tiered, the JVM's default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/bench-common.sh

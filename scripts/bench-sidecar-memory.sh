@@ -7,7 +7,8 @@
 # bench-out/sidecar-memory.md; each run's figures in bench-out/sidecar-memory-runs.txt.
 #   LOAD_SECONDS=60 ROUNDS=3 SECONDS_PER_RUN=10 CONNECTIONS=32 STARTS=3 scripts/bench-sidecar-memory.sh
 #   VARIANTS="c2=-XX:TieredStopAtLevel=4;bigheap=-Xmx64m" ...: more sidecars, by bin/intercept with
-#   INTERCEPT_JAVA_OPTS=flags (a later flag wins), to weigh one setting
+#   INTERCEPT_JAVA_OPTS=flags (a later flag wins), to weigh one setting; NMT=lean,c2 (the ways with
+#   an NMT twin, default plain,lean); PLAIN=false leaves the plain sidecar out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/bench-common.sh
@@ -20,5 +21,6 @@ bench_setup bench-sidecar-memory wrk nginx
   echo
 } | tee bench-out/sidecar-memory.md
 java -cp "$CP" -Dintercept.jar="$PWD/target/intercept.jar" -Dbench.variants="${VARIANTS:-}" \
+  -Dbench.nmt="${NMT:-plain,lean}" -Dbench.plain="${PLAIN:-true}" \
   dev.intercept.bench.SidecarMemoryBench "${LOAD_SECONDS:-60}" "${ROUNDS:-3}" "${SECONDS_PER_RUN:-10}" \
   "${CONNECTIONS:-32}" "${STARTS:-3}" 2>bench-out/sidecar-memory-runs.txt | tee -a bench-out/sidecar-memory.md

@@ -17,7 +17,8 @@ import java.util.Map;
  * them), HAProxy, nginx, and per way of starting the sidecar two sidecars: one for myapp (the
  * intercept active) and one for an app no one intercepts. {@code -Dbench.sidecars=plain,launcher}
  * chooses the sidecars' ways: plain {@code java -jar}, {@code bin/intercept} (the flags the image
- * applies: C1 only), or launcher-c2 (those with C2 back: what the lean flags cost in speed).
+ * applies: C2 alone), or launcher-c2 (those with C1 and C2 tiered, the JVM's default: what leaving
+ * C1 out costs in speed).
  */
 final class BenchCast {
   private final Roles roles;
@@ -106,7 +107,7 @@ final class BenchCast {
                 "APPPORT",
                 Integer.toString(appPort),
                 "INTERCEPT_JAVA_OPTS",
-                "-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2")
+                "-XX:+TieredCompilation -XX:CICompilerCount=2")
             : Map.of("APPNAME", app, "APPPORT", Integer.toString(appPort));
     String[] args = BenchRig.sidecarArgs(api);
     RoleProcess p =

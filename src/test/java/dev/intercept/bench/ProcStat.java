@@ -27,12 +27,21 @@ final class ProcStat {
 
   /** VmRSS in MB (of one process). */
   static double rssMb(long pid) throws IOException {
+    return statusMb(pid, "VmRSS");
+  }
+
+  /**
+   * A size from /proc/PID/status in MB: VmRSS, or its parts RssAnon (private memory: heap,
+   * metaspace, malloc, a relocated CDS archive) and RssFile (mapped files: libjvm.so's code, clean
+   * archive pages, which the kernel can drop and share between processes).
+   */
+  static double statusMb(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
       }
     }
-    throw new IOException("no VmRSS for " + pid);
+    throw new IOException("no " + field + " for " + pid);
   }
 
   /** A process and its children (nginx's master and workers). */

@@ -20,7 +20,9 @@ import java.util.Map;
  * the RSS figures come from sidecars without it), JVM start to ready (spawn to "connected to the
  * proxy"), and requests/s and p50 of plain and lean side by side in alternated rounds. {@code
  * -Dbench.variants="name=flags;..."}: more sidecars by bin/intercept with
- * INTERCEPT_JAVA_OPTS=flags. Args: [LOAD_SECONDS] [ROUNDS] [SECONDS] [CONNECTIONS] [STARTS].
+ * INTERCEPT_JAVA_OPTS=flags; {@code -Dbench.nmt=lean,name}: the ways with an NMT twin (default
+ * plain and lean); {@code -Dbench.plain=false}: no plain sidecar. Args: [LOAD_SECONDS] [ROUNDS]
+ * [SECONDS] [CONNECTIONS] [STARTS].
  */
 public final class SidecarMemoryBench {
   private static final String NMT = "-XX:NativeMemoryTracking=summary";
@@ -37,13 +39,14 @@ public final class SidecarMemoryBench {
     int connections = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     int starts = args.length > 4 ? Integer.parseInt(args[4]) : 3;
     List<Way> ways = ways();
+    List<String> nmtWays = List.of(System.getProperty("bench.nmt", "plain,lean").split(","));
     Path dir = Files.createTempDirectory("sidecar-memory-bench");
     try (Roles roles = new Roles()) {
       BenchRig rig = BenchRig.start(roles, dir);
       List<Sidecar> sidecars = new ArrayList<>();
       for (Way w : ways) {
         sidecars.add(start(roles, rig, w, false, "myapp"));
-        if (ways.indexOf(w) < 2) { // NMT's breakdown of plain and lean; variants weigh RSS only
+        if (nmtWays.contains(w.name())) { // NMT's breakdown of these; the others weigh RSS only
           sidecars.add(start(roles, rig, w, true, "myapp"));
         }
       }
@@ -57,10 +60,14 @@ public final class SidecarMemoryBench {
       }
       Map<Sidecar, Wrk> minute = new LinkedHashMap<>();
       Map<Sidecar, Double> rss = new HashMap<>();
+      Map<Sidecar, double[]> anonFile = new HashMap<>();
       Map<Sidecar, Map<String, Long>> nmt = new LinkedHashMap<>();
       for (Sidecar s : sidecars) {
         Wrk w = Wrk.run(s.port(), DataPlaneBench.FOO, connections, load);
-        rss.put(s, ProcStat.rssMb(s.process().pid()));
+        long pid = s.process().pid();
+        rss.put(s, ProcStat.rssMb(pid));
+        anonFile.put(
+            s, new double[] {ProcStat.statusMb(pid, "RssAnon"), ProcStat.statusMb(pid, "RssFile")});
         minute.put(s, w);
         if (s.nmt()) {
           nmt.put(s, Nmt.committedKb(s.process().pid()));
@@ -90,13 +97,16 @@ public final class SidecarMemoryBench {
         }
       }
       new SidecarMemoryReport(load, rounds, seconds, connections)
-          .print(sidecars, idle, rss, minute, nmt, side, ready);
+          .print(sidecars, idle, rss, anonFile, minute, nmt, side, ready);
     }
   }
 
   private static List<Way> ways() {
-    List<Way> ways =
-        new ArrayList<>(List.of(new Way("plain", false, ""), new Way("lean", true, "")));
+    List<Way> ways = new ArrayList<>();
+    if (Boolean.parseBoolean(System.getProperty("bench.plain", "true"))) {
+      ways.add(new Way("plain", false, ""));
+    }
+    ways.add(new Way("lean", true, ""));
     String variants = System.getProperty("bench.variants", "");
     for (String v : variants.split(";")) {
       if (!v.isBlank()) {

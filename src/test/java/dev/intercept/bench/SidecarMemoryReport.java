@@ -13,6 +13,7 @@ record SidecarMemoryReport(int load, int rounds, int seconds, int connections) {
       List<Sidecar> sidecars,
       Map<Sidecar, Double> idle,
       Map<Sidecar, Double> rss,
+      Map<Sidecar, double[]> anonFile,
       Map<Sidecar, Wrk> minute,
       Map<Sidecar, Map<String, Long>> nmt,
       Map<String, List<Wrk>> side,
@@ -26,18 +27,20 @@ record SidecarMemoryReport(int load, int rounds, int seconds, int connections) {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     System.out.println(
-        "| sidecar | NMT | RSS idle (MB) | RSS after the load (MB) | requests/s during it |"
-            + " errors |");
-    System.out.println("| --- | --- | --- | --- | --- | --- |");
+        "| sidecar | NMT | RSS idle (MB) | RSS after the load (MB) | of which anon | of which"
+            + " file | requests/s during it | errors |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (Sidecar s : sidecars) {
       Wrk w = minute.get(s);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %.0f | %.0f | %.0f | %d |%n",
+          "| %s | %s | %.0f | %.1f | %.1f | %.1f | %.0f | %d |%n",
           s.way().name(),
           s.nmt() ? "on" : "off",
           idle.get(s),
           rss.get(s),
+          anonFile.get(s)[0],
+          anonFile.get(s)[1],
           w.requestsPerSecond(),
           w.errors());
     }

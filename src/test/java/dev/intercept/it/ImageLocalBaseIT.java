@@ -123,8 +123,8 @@ class ImageLocalBaseIT {
     sidecar.awaitLine("connected to the proxy", 30_000);
     // the entrypoint (bin/intercept) gave the sidecar its lean JVM (docs/sidecar-memory.md)
     String cmdline = sidecar.proc("cmdline");
-    assertTrue(cmdline.contains(" -XX:+UseSerialGC -Xms8m -Xmx24m "), cmdline);
-    assertTrue(cmdline.contains(" -XX:CICompilerCount=2 "), cmdline);
+    assertTrue(cmdline.contains(" -XX:+UseSerialGC -Xms8m -Xmx24m -Xmn2m "), cmdline);
+    assertTrue(cmdline.contains(" -XX:-TieredCompilation -XX:CICompilerCount=1 "), cmdline);
     assertTrue(sidecar.proc("environ").contains(" MALLOC_ARENA_MAX=1 "));
 
     // Envoy mode writes its files to the volume shared with Envoy...

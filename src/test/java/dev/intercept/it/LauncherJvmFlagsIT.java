@@ -81,14 +81,19 @@ class LauncherJvmFlagsIT {
     Map<String, String> f = vmFlags(pid);
     assertEquals("true", f.get("UseSerialGC"), f.toString());
     assertEquals(Long.toString(24L << 20), f.get("MaxHeapSize"));
-    // C2 kept (the data plane's speed), its freed native memory trimmed where the JDK can
+    // C2 kept (the data plane's speed) and alone: no C1, whose profiled code doubled the code
+    // cache; its freed native memory trimmed where the JDK can
     assertNotEquals("1", f.get("TieredStopAtLevel"), f.toString());
-    assertEquals("2", f.get("CICompilerCount"));
+    assertEquals("false", f.get("TieredCompilation"), f.toString());
+    assertEquals("1", f.get("CICompilerCount"));
+    assertEquals(Long.toString(2L << 20), f.get("MaxNewSize"));
     assertEquals("5000", f.get("TrimNativeHeapInterval"), f.toString());
     assertEquals("256", f.get("ThreadStackSize"));
     assertEquals(Long.toString(16L << 20), f.get("ReservedCodeCacheSize"));
     assertEquals(Long.toString(32L << 20), f.get("MaxDirectMemorySize"));
     assertEquals("true", f.get("ExitOnOutOfMemoryError"));
+    // Netty's allocator events would start JFR's metadata (130 classes and their objects)
+    assertTrue(proc(pid, "cmdline").contains(" -Dio.netty.jfr.enabled=false "), "Netty's JFR off");
     assertTrue(proc(pid, "environ").contains(" MALLOC_ARENA_MAX=1 "), "glibc's arenas capped");
     // the JDK's CDS archive, not the app's (every role's classes, resident whole once relocated)
     assertFalse(proc(pid, "cmdline").contains("SharedArchiveFile"), proc(pid, "cmdline"));
