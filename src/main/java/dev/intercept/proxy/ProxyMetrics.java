@@ -82,22 +82,21 @@ public final class ProxyMetrics {
         v -> {
           Route route = ctx.currentRoute();
           String path = route == null || route.getPath() == null ? "other" : route.getPath();
-          Timer.builder("intercept_api_request_duration_seconds")
-              .description("Proxy API requests, by method, route and status")
-              .tags(
-                  "method",
-                  ctx.request().method().name(),
-                  "route",
-                  path,
-                  "status",
-                  Integer.toString(ctx.response().getStatusCode()))
-              .publishPercentileHistogram()
-              .minimumExpectedValue(Duration.ofMillis(1))
-              .maximumExpectedValue(Duration.ofSeconds(60))
-              .register(registry)
-              .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          timed(ctx.request().method().name(), path, ctx.response().getStatusCode(), start);
         });
     ctx.next();
+  }
+
+  /** One API request answered: by method, route template and status, since {@code startNanos}. */
+  void timed(String method, String route, int status, long startNanos) {
+    Timer.builder("intercept_api_request_duration_seconds")
+        .description("Proxy API requests, by method, route and status")
+        .tags("method", method, "route", route, "status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A registration's outcome: created, or refused with the API's code. */

@@ -56,6 +56,11 @@ public final class ProxyRole {
       return api.waitingPolls();
     }
 
+    /** Route polls taken below Vert.x's HTTP objects ({@link PollGate}) since start. */
+    public long pollsTakenByGate() {
+      return api.pollsTakenByGate();
+    }
+
     public Vertx vertx() {
       return cluster.vertx();
     }
