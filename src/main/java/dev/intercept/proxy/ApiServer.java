@@ -108,8 +108,13 @@ public class ApiServer extends VerticleBase {
     // every request and answer is handled on this verticle's event loop (answers from the bus, the
     // registry and the sweep come back to it): strict thread mode skips the per-connection
     // outbound queue, ~4 KB of heap per connection. A PollGate serves route polls below Vert.x's
-    // HTTP objects; no h2c, so the gate is in place before a connection's first request
-    var options = new HttpServerOptions().setStrictThreadMode(true);
+    // HTTP objects; no h2c, so the gate is in place before a connection's first request; no
+    // WebSocket compression (the API has no WebSocket): no extension handler in every connection
+    var options =
+        new HttpServerOptions()
+            .setStrictThreadMode(true)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options.setHttp2ClearTextEnabled(false)).requestHandler(r);
     server.connectionHandler(conn -> PollGate.install(conn, polls, metrics));
     return server.listen(config.get(ConfigKey.API_PORT), config.get(ConfigKey.LISTEN_HOST));

@@ -41,6 +41,7 @@ public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge intercepts;
+  private Timer fanOut;
   private final Supplier<Future<List<Intercept>>> list;
 
   public ProxyMetrics(
@@ -85,6 +86,23 @@ public final class ProxyMetrics {
           timed(ctx.request().method().name(), path, ctx.response().getStatusCode(), start);
         });
     ctx.next();
+  }
+
+  /**
+   * A route change answered to the app's waiting polls: ms from the change (its version) to the
+   * last answer written. Median, p99 and max over the last two minutes.
+   */
+  void fanOut(long ms) {
+    if (fanOut == null) {
+      fanOut =
+          Timer.builder("intercept_route_fanout_seconds")
+              .description(
+                  "From a route change to the last of its app's waiting long-polls answered")
+              .publishPercentiles(0.5, 0.99)
+              .distributionStatisticExpiry(Duration.ofMinutes(2))
+              .register(registry);
+    }
+    fanOut.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
   }
 
   /** One API request answered: by method, route template and status, since {@code startNanos}. */

@@ -110,7 +110,8 @@ public final class ProxyRole {
     Handler<Throwable> onError = vertx.exceptionHandler();
     return vertx
         .close()
-        .compose(v -> ProxyCluster.start(membership, new VertxOptions()))
+        .compose(
+            v -> ProxyCluster.start(membership, new VertxOptions().setPreferNativeTransport(true)))
         .compose(
             cluster -> {
               cluster.vertx().exceptionHandler(onError);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ class RoutePolls {
   private int count;
   private long refused;
   private long taken;
+  private LongConsumer fanOut = ms -> {};
 
   /** Where a poll's answer goes: a Vert.x response, or a {@link PollGate}'s channel. */
   interface Reply {
@@ -221,8 +223,13 @@ class RoutePolls {
     Set<Waiter> set = waiters.remove(change.app());
     if (set != null) {
       count -= set.size();
-      answer(change.app(), new ArrayList<>(set));
+      answer(change.app(), new ArrayList<>(set), change.version());
     }
+  }
+
+  /** {@code c} gets, per change with polls waiting, the ms from its version to its last answer. */
+  void onFanOut(LongConsumer c) {
+    fanOut = c;
   }
 
   /** Answers the polls whose wait is over; forgets the apps nobody polls any more. */
@@ -243,12 +250,15 @@ class RoutePolls {
         sets.remove();
       }
     }
-    due.forEach(this::answer);
+    due.forEach((app, polls) -> answer(app, polls, -1));
     answers.forgetIdle(maxWaitSeconds * 2_000L + 60_000);
   }
 
-  /** One read of the app's table, one buffer, every one of {@code polls} answered with it. */
-  private void answer(String app, List<Waiter> polls) {
+  /**
+   * One read of the app's table, one buffer, every one of {@code polls} answered with it; {@code
+   * version}: of the change that woke them (a version is the wall-clock ms it was made), or -1.
+   */
+  private void answer(String app, List<Waiter> polls, long version) {
     answers
         .current(app)
         .onComplete(
@@ -262,6 +272,9 @@ class RoutePolls {
                 } else {
                   w.reply.fail();
                 }
+              }
+              if (version > 0 && ar.succeeded()) {
+                fanOut.accept(System.currentTimeMillis() - version);
               }
             });
   }

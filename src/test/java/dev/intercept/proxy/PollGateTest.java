@@ -112,6 +112,21 @@ class PollGateTest {
       long v2 = new JsonObject(woken.body()).getLong("version");
       assertNotEquals(v, v2);
       assertEquals(0, proxy.waitingPolls());
+      // timed as any API request, and the change's fan-out measured
+      String metrics =
+          Http.get(
+                  fixture.apiPort(),
+                  "/metrics",
+                  "Authorization",
+                  "Bearer " + fixture.token("admin"))
+              .body();
+      assertTrue(
+          metrics.matches(
+              "(?s).*intercept_api_request_duration_seconds_count\\{[^}]*"
+                  + "route=\"/api/v1/apps/:app/routes\",status=\"200\"[^}]*\\} [1-9].*"),
+          metrics);
+      assertTrue(
+          metrics.matches("(?s).*\nintercept_route_fanout_seconds_count 1(\\.0)?\n.*"), metrics);
       // the same connection polls again: parked below Vert.x again, until it goes away
       s.poll("myapp", v2, 30);
       TestWait.until(() -> proxy.waitingPolls() == 1, 5_000, "the second poll to park");
