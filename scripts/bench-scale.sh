@@ -9,8 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench-out
 mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=bench-out/classpath.txt -Dmdep.includeScope=test >/dev/null
-CP="target/test-classes:target/classes:$(cat bench-out/classpath.txt)"
-JAR="${JAR:-$PWD/target/intercept.jar}"
+# SNAPSHOT=DIR runs the jar and classes copied there (the worktree may build meanwhile)
+T="${SNAPSHOT:-target}"
+CP="$T/test-classes:$T/classes:$(cat bench-out/classpath.txt)"
+JAR="${JAR:-$(cd "$T" && pwd)/intercept.jar}"
 echo "## Scale ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, open-file limit $(ulimit -n), $(java -version 2>&1 | head -1))" | tee bench-out/scale.md
 PIN=()
 if [ -n "${GEN_CPUS:-}" ]; then PIN=(taskset -c "$GEN_CPUS"); fi

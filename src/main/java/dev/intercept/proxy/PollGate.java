@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -44,6 +45,7 @@ final class PollGate extends ChannelInboundHandlerAdapter implements RoutePolls.
 
   private final RoutePolls polls;
   private final ProxyMetrics metrics;
+  private final ContextInternal context; // the API verticle's, where RoutePolls lives
   private ChannelHandlerContext ctx;
   private boolean busy; // a poll is being handled here, until it is answered or passed on
   private HttpRequest held; // that poll's request, until it is answered, passed on or parked
@@ -52,9 +54,10 @@ final class PollGate extends ChannelInboundHandlerAdapter implements RoutePolls.
   private ArrayDeque<Object> later; // what arrived behind the held poll (pipelining)
   private Runnable onClose;
 
-  private PollGate(RoutePolls polls, ProxyMetrics metrics) {
+  private PollGate(RoutePolls polls, ProxyMetrics metrics, ContextInternal context) {
     this.polls = polls;
     this.metrics = metrics;
+    this.context = context;
   }
 
   /**
@@ -66,7 +69,7 @@ final class PollGate extends ChannelInboundHandlerAdapter implements RoutePolls.
     if (conn instanceof ConnectionBase c) {
       ChannelPipeline p = c.channelHandlerContext().pipeline();
       if (p.get("httpDecoder") != null && p.get(PollGate.class) == null) {
-        p.addAfter("httpDecoder", "intercept-poll-gate", new PollGate(polls, metrics));
+        p.addAfter("httpDecoder", "intercept-poll-gate", new PollGate(polls, metrics, c.context()));
       }
     }
   }
@@ -128,7 +131,9 @@ final class PollGate extends ChannelInboundHandlerAdapter implements RoutePolls.
     }
     long since = number(p[1], -1);
     int wait = (int) Math.min(Integer.MAX_VALUE, Math.max(0, number(p[2], 0)));
-    polls.take(this, p[3], p[0], since, wait);
+    // on the verticle's context (Netty calls this handler outside of any): the futures of the
+    // authentication and the registry then call back on it
+    context.dispatch(() -> polls.take(this, p[3], p[0], since, wait));
   }
 
   /**
