@@ -16,7 +16,10 @@ JAR="${JAR:-$(cd "$T" && pwd)/intercept.jar}"
 echo "## Scale ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, open-file limit $(ulimit -n), $(java -version 2>&1 | head -1))" | tee bench-out/scale.md
 PIN=()
 if [ -n "${GEN_CPUS:-}" ]; then PIN=(taskset -c "$GEN_CPUS"); fi
-flock /tmp/bench.lock "${PIN[@]}" java -cp "$CP" -Dintercept.jar="$JAR" -Dscale.proxyJvm="${PROXY_JVM:--Xmx512m}" \
+# BENCH_LOCK_HELD=1: the caller holds /tmp/bench.lock already (several runs in one hold)
+LOCK=(flock /tmp/bench.lock)
+if [ -n "${BENCH_LOCK_HELD:-}" ]; then LOCK=(); fi
+"${LOCK[@]}" "${PIN[@]}" java -cp "$CP" -Dintercept.jar="$JAR" -Dscale.proxyJvm="${PROXY_JVM:--Xmx512m}" \
   -Dscale.proxyCpus="${PROXY_CPUS:-}" -Dscale.histograms="${HISTOGRAMS:-}" \
   -Dscale.proxyArgs="${PROXY_ARGS:-}" dev.intercept.bench.ScaleBench "${POLLERS:-1000,10000,20000}" \
   "${APPS:-100}" "${DURATION:-60}" "${REPLICAS:-1}" 2>>bench-out/scale-runs.txt | tee -a bench-out/scale.md
