@@ -458,7 +458,11 @@ public final class ScaleBench {
 
   /** User + system CPU of a process so far, in clock ticks (fields 14 and 15 of its stat). */
   static long ticks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    Path p = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(p)) {
+      return 0; // a generator that exited: its CPU is no longer counted
+    }
+    String stat = Files.readString(p);
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
