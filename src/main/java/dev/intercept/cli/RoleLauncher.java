@@ -25,11 +25,16 @@ final class RoleLauncher {
 
   private RoleLauncher() {}
 
-  /** The role's Vert.x; a fatal error in one of its handlers ends the process. */
-  static Vertx newVertx() {
+  /**
+   * The role's Vert.x; a fatal error in one of its handlers ends the process. The proxy's uses
+   * Netty's epoll transport where the kernel offers it: a connection weighs ~0.4 KiB of heap less
+   * than with the JDK's NIO channel, which counts at thousands of waiting route polls.
+   */
+  static Vertx newVertx(Role role) {
     return FatalErrors.guard(
         Vertx.vertx(
             new VertxOptions()
+                .setPreferNativeTransport(role == Role.PROXY)
                 .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))));
   }
 
@@ -46,7 +51,7 @@ final class RoleLauncher {
       Path file,
       Map<ConfigKey<?>, ?> flags,
       BiFunction<Vertx, Config, Future<? extends RoleHandle>> start) {
-    Vertx vertx = newVertx();
+    Vertx vertx = newVertx(role);
     try {
       Config config = loadConfig(vertx, role, file, flags);
       RoleHandle handle = await(start.apply(vertx, config));

@@ -46,6 +46,7 @@ final class ApiReports {
         "Sidecar route long-polls refused with 503 and Retry-After (over the limit)",
         polls,
         RoutePolls::refused);
+    polls.onFanOut(metrics::fanOut);
     metrics.gauge(
         "intercept_event_streams", "Status-page event streams open on this replica", events::open);
   }

@@ -73,7 +73,7 @@ public class ApiServer extends VerticleBase {
     LOG.info(capacity.describe());
     polls =
         new RoutePolls(
-            access.authorizer(),
+            access,
             vertx,
             registry,
             capacity.limit(),
@@ -107,9 +107,16 @@ public class ApiServer extends VerticleBase {
     }
     // every request and answer is handled on this verticle's event loop (answers from the bus, the
     // registry and the sweep come back to it): strict thread mode skips the per-connection
-    // outbound queue, ~4 KB of heap per connection, the largest part of a waiting poll
-    server =
-        vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)).requestHandler(r);
+    // outbound queue, ~4 KB of heap per connection. A PollGate serves route polls below Vert.x's
+    // HTTP objects; no h2c, so the gate is in place before a connection's first request; no
+    // WebSocket compression (the API has no WebSocket): no extension handler in every connection
+    var options =
+        new HttpServerOptions()
+            .setStrictThreadMode(true)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
+    server = vertx.createHttpServer(options.setHttp2ClearTextEnabled(false)).requestHandler(r);
+    server.connectionHandler(conn -> PollGate.install(conn, polls, metrics));
     return server.listen(config.get(ConfigKey.API_PORT), config.get(ConfigKey.LISTEN_HOST));
   }
 
@@ -124,6 +131,10 @@ public class ApiServer extends VerticleBase {
 
   int waitingPolls() {
     return polls.waiting();
+  }
+
+  long pollsTakenByGate() {
+    return polls.taken();
   }
 
   private static JsonObject status(String s) {

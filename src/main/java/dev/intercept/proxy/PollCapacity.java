@@ -21,10 +21,11 @@ record PollCapacity(
     String why) {
 
   /**
-   * Heap one waiting poll is counted for: the ~7 KB measured live per idle poll (its connection,
-   * request and response; docs/benchmarks.md "Scale") and some room for its answer in flight.
+   * Heap one waiting poll is counted for: the ~2.9 KB measured live per idle poll (its connection
+   * and the {@link PollGate} holding it; docs/benchmarks.md "Scale") and room for its answer in
+   * flight. At the JVM's default heap in the shipped pod (a quarter of 512 MiB) that is 16,384.
    */
-  static final long HEAP_PER_POLL = 8 * 1024;
+  static final long HEAP_PER_POLL = 4 * 1024;
 
   /** Part of the heap long-polls may fill; the rest is the registry, the API and garbage. */
   static final double HEAP_SHARE = 0.5;

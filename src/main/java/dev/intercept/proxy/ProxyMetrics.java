@@ -41,6 +41,7 @@ public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge intercepts;
+  private Timer fanOut;
   private final Supplier<Future<List<Intercept>>> list;
 
   public ProxyMetrics(
@@ -82,22 +83,38 @@ public final class ProxyMetrics {
         v -> {
           Route route = ctx.currentRoute();
           String path = route == null || route.getPath() == null ? "other" : route.getPath();
-          Timer.builder("intercept_api_request_duration_seconds")
-              .description("Proxy API requests, by method, route and status")
-              .tags(
-                  "method",
-                  ctx.request().method().name(),
-                  "route",
-                  path,
-                  "status",
-                  Integer.toString(ctx.response().getStatusCode()))
-              .publishPercentileHistogram()
-              .minimumExpectedValue(Duration.ofMillis(1))
-              .maximumExpectedValue(Duration.ofSeconds(60))
-              .register(registry)
-              .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          timed(ctx.request().method().name(), path, ctx.response().getStatusCode(), start);
         });
     ctx.next();
+  }
+
+  /**
+   * A route change answered to the app's waiting polls: ms from the change (its version) to the
+   * last answer written. Median, p99 and max over the last two minutes.
+   */
+  void fanOut(long ms) {
+    if (fanOut == null) {
+      fanOut =
+          Timer.builder("intercept_route_fanout_seconds")
+              .description(
+                  "From a route change to the last of its app's waiting long-polls answered")
+              .publishPercentiles(0.5, 0.99)
+              .distributionStatisticExpiry(Duration.ofMinutes(2))
+              .register(registry);
+    }
+    fanOut.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+  }
+
+  /** One API request answered: by method, route template and status, since {@code startNanos}. */
+  void timed(String method, String route, int status, long startNanos) {
+    Timer.builder("intercept_api_request_duration_seconds")
+        .description("Proxy API requests, by method, route and status")
+        .tags("method", method, "route", route, "status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A registration's outcome: created, or refused with the API's code. */

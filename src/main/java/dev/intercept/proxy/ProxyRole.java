@@ -56,6 +56,11 @@ public final class ProxyRole {
       return api.waitingPolls();
     }
 
+    /** Route polls taken below Vert.x's HTTP objects ({@link PollGate}) since start. */
+    public long pollsTakenByGate() {
+      return api.pollsTakenByGate();
+    }
+
     public Vertx vertx() {
       return cluster.vertx();
     }
@@ -105,7 +110,8 @@ public final class ProxyRole {
     Handler<Throwable> onError = vertx.exceptionHandler();
     return vertx
         .close()
-        .compose(v -> ProxyCluster.start(membership, new VertxOptions()))
+        .compose(
+            v -> ProxyCluster.start(membership, new VertxOptions().setPreferNativeTransport(true)))
         .compose(
             cluster -> {
               cluster.vertx().exceptionHandler(onError);

@@ -20,8 +20,15 @@ final class RouteAnswers {
   /** How often a sidecar's poll records the app as seen (the registry forgets apps in minutes). */
   static final long SEEN_EVERY_MS = 5_000;
 
-  /** One app's table as sent, and when it was built. */
-  record Answer(long version, Buffer body, long builtAt) {}
+  /**
+   * One app's table as sent, and when it was built; {@code wire} is the whole HTTP/1.1 answer
+   * (status line, headers, body) as {@link PollGate} writes it.
+   */
+  record Answer(String app, long version, Buffer body, byte[] wire, long builtAt) {
+    static Answer of(String app, long version, Buffer body, long builtAt) {
+      return new Answer(app, version, body, PollGate.wire(200, "OK", body.getBytes()), builtAt);
+    }
+  }
 
   private static final class Entry {
     Answer answer;
@@ -52,7 +59,7 @@ final class RouteAnswers {
         .routes(app)
         .map(
             table -> {
-              Answer built = new Answer(table.version(), serialize(table), clock.getAsLong());
+              Answer built = Answer.of(app, table.version(), serialize(table), clock.getAsLong());
               Entry still = byApp.get(app);
               // a read that raced a newer announcement answers its caller but is not kept
               if (still != null

@@ -6,8 +6,8 @@ import dev.intercept.protocol.BusEvents.InterceptsChanged;
 import dev.intercept.protocol.ErrorAnswer;
 import dev.intercept.protocol.Identity;
 import dev.intercept.proxy.RouteAnswers.Answer;
+import dev.intercept.proxy.access.AccessControl;
 import dev.intercept.proxy.access.Action;
-import dev.intercept.proxy.access.Authorizer;
 import dev.intercept.retry.Periodic;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * sweep serves every deadline (no timer per poll), and a change answers the app's pollers with one
  * buffer serialized once ({@link RouteAnswers}). Past {@link PollCapacity#limit} a poll gets 503
  * with a random Retry-After and its connection is closed, freeing the descriptor.
+ *
+ * <p>Polls come two ways: through vertx-web ({@link #handle}), or taken below Vert.x's HTTP objects
+ * by a connection's {@link PollGate} ({@link #take}), whose waiting poll is the gate itself.
  */
 class RoutePolls {
   private static final Logger LOG = LoggerFactory.getLogger(RoutePolls.class);
@@ -40,7 +44,7 @@ class RoutePolls {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
 
-  private final Authorizer authorizer;
+  private final AccessControl access;
   private final InterceptRegistry registry;
   private final RouteAnswers answers;
   private final int maxWaiters;
@@ -49,18 +53,64 @@ class RoutePolls {
   private final Map<String, Set<Waiter>> waiters = new HashMap<>();
   private int count;
   private long refused;
+  private long taken;
+  private LongConsumer fanOut = ms -> {};
 
-  /** One waiting poll: its response, its app, when its wait ends (ms, monotonic). */
-  private record Waiter(HttpServerResponse response, String app, long deadline) {}
+  /** Where a poll's answer goes: a Vert.x response, or a {@link PollGate}'s channel. */
+  interface Reply {
+    /** Still waiting for its answer on an open connection. */
+    boolean open();
+
+    /** 200 with the app's table. */
+    void send(Answer a);
+
+    /** 500: the table could not be read. */
+    void fail();
+
+    /** {@code r} runs once if the connection closes while the poll waits. */
+    void onClose(Runnable r);
+  }
+
+  /** One waiting poll: where its answer goes, its app, when its wait ends (ms, monotonic). */
+  private record Waiter(Reply reply, String app, long deadline) {}
+
+  /** A poll that came through vertx-web. */
+  private record VertxReply(HttpServerResponse r) implements Reply {
+    @Override
+    public boolean open() {
+      return !r.closed() && !r.ended();
+    }
+
+    @Override
+    public void send(Answer a) {
+      if (open()) {
+        r.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(a.body());
+      }
+    }
+
+    @Override
+    public void fail() {
+      if (open()) {
+        r.setStatusCode(500)
+            .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+            .end(ApiAnswers.INTERNAL.toJson().toBuffer());
+      }
+    }
+
+    @Override
+    public void onClose(Runnable c) {
+      r.closeHandler(v -> c.run());
+    }
+  }
 
   RoutePolls(
-      Authorizer authorizer,
+      AccessControl access,
       Vertx vertx,
       InterceptRegistry registry,
       int maxWaiters,
       int maxWaitSeconds,
       int retryAfterMax) {
-    this.authorizer = authorizer;
+    this.access = access;
     this.registry = registry;
     this.answers = new RouteAnswers(registry, RoutePolls::now);
     this.maxWaiters = maxWaiters;
@@ -79,24 +129,56 @@ class RoutePolls {
 
   /** Only a sidecar may poll, and only its poll makes the app known (intercepts may be created). */
   void handle(RoutingContext ctx, Identity who, String app, long since, int waitSeconds) {
-    int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
-    authorizer
+    access
+        .authorizer()
         .check(who, Action.POLL_ROUTES, app)
-        .compose(v -> answers.seenDue(app) ? registry.sidecarSeen(app) : Future.succeededFuture())
-        .compose(v -> answers.current(app))
+        .compose(v -> current(app))
         .onComplete(
             ar -> {
-              HttpServerResponse r = ctx.response();
               if (ar.failed()) {
                 ctx.fail(ar.cause());
-              } else if (ar.result().version() != since || wait == 0) {
-                send(r, ar.result());
-              } else if (count >= maxWaiters) {
+              } else if (!settle(new VertxReply(ctx.response()), ar.result(), since, waitSeconds)) {
                 refuse(ctx);
-              } else if (!r.closed() && !r.ended()) {
-                park(new Waiter(r, app, now() + wait * 1000L));
               }
             });
+  }
+
+  /**
+   * A poll taken by {@code gate} below Vert.x: authenticated and authorized as in {@link #handle},
+   * then answered or parked here. Anything else (401, 403, a failed read, no room left) goes back
+   * to Vert.x with {@link PollGate#pass}, which answers it as it answers any request.
+   */
+  void take(PollGate gate, String token, String app, long since, int waitSeconds) {
+    taken++;
+    access
+        .authenticator()
+        .authenticate(token)
+        .compose(who -> access.authorizer().check(who, Action.POLL_ROUTES, app))
+        .compose(v -> current(app))
+        .onComplete(
+            ar -> {
+              if (ar.failed() || !settle(gate, ar.result(), since, waitSeconds)) {
+                gate.pass();
+              }
+            });
+  }
+
+  private Future<Answer> current(String app) {
+    return (answers.seenDue(app) ? registry.sidecarSeen(app) : Future.<Void>succeededFuture())
+        .compose(v -> answers.current(app));
+  }
+
+  /** Answers now, or parks the poll; false when it should wait but no room is left. */
+  private boolean settle(Reply reply, Answer a, long since, int waitSeconds) {
+    int wait = Math.max(0, Math.min(waitSeconds, maxWaitSeconds));
+    if (a.version() != since || wait == 0) {
+      reply.send(a);
+    } else if (count >= maxWaiters) {
+      return false;
+    } else if (reply.open()) {
+      park(new Waiter(reply, a.app(), now() + wait * 1000L));
+    }
+    return true;
   }
 
   /** 503, a Retry-After drawn from [1, max], and the connection closed once the answer is out. */
@@ -121,7 +203,7 @@ class RoutePolls {
   private void park(Waiter w) {
     waiters.computeIfAbsent(w.app, a -> new LinkedHashSet<>()).add(w);
     count++;
-    w.response.closeHandler(v -> remove(w));
+    w.reply.onClose(() -> remove(w));
   }
 
   private boolean remove(Waiter w) {
@@ -141,8 +223,13 @@ class RoutePolls {
     Set<Waiter> set = waiters.remove(change.app());
     if (set != null) {
       count -= set.size();
-      answer(change.app(), new ArrayList<>(set));
+      answer(change.app(), new ArrayList<>(set), change.version());
     }
+  }
+
+  /** {@code c} gets, per change with polls waiting, the ms from its version to its last answer. */
+  void onFanOut(LongConsumer c) {
+    fanOut = c;
   }
 
   /** Answers the polls whose wait is over; forgets the apps nobody polls any more. */
@@ -163,12 +250,15 @@ class RoutePolls {
         sets.remove();
       }
     }
-    due.forEach(this::answer);
+    due.forEach((app, polls) -> answer(app, polls, -1));
     answers.forgetIdle(maxWaitSeconds * 2_000L + 60_000);
   }
 
-  /** One read of the app's table, one buffer, every one of {@code polls} answered with it. */
-  private void answer(String app, List<Waiter> polls) {
+  /**
+   * One read of the app's table, one buffer, every one of {@code polls} answered with it; {@code
+   * version}: of the change that woke them (a version is the wall-clock ms it was made), or -1.
+   */
+  private void answer(String app, List<Waiter> polls, long version) {
     answers
         .current(app)
         .onComplete(
@@ -178,25 +268,24 @@ class RoutePolls {
               }
               for (Waiter w : polls) {
                 if (ar.succeeded()) {
-                  send(w.response, ar.result());
-                } else if (!w.response.closed() && !w.response.ended()) {
-                  w.response
-                      .setStatusCode(500)
-                      .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                      .end(ApiAnswers.INTERNAL.toJson().toBuffer());
+                  w.reply.send(ar.result());
+                } else {
+                  w.reply.fail();
                 }
+              }
+              if (version > 0 && ar.succeeded()) {
+                fanOut.accept(System.currentTimeMillis() - version);
               }
             });
   }
 
-  private static void send(HttpServerResponse r, Answer a) {
-    if (!r.closed() && !r.ended()) {
-      r.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(a.body());
-    }
-  }
-
   int waiting() {
     return count;
+  }
+
+  /** Polls taken by a {@link PollGate} since start (answered there or passed on). */
+  long taken() {
+    return taken;
   }
 
   /** Polls refused with 503 since start. */

@@ -52,8 +52,9 @@ public final class ScaleBench {
         "| pollers | connected | refused (503) | errors | PUT/DELETE sent → every poller: p50 / p99"
             + " / max (answers/expected) | new version made → every poller | API PUT/DELETE p50 /"
             + " p99 | proxy RSS idle / churn | heap after GC idle / churn (per poll) | proxy CPU |"
-            + " generator CPU |");
-    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            + " generator CPU | proxy's own fan-out: version made → last answer written p50 / p99"
+            + " / max |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     for (String n : args[0].split(",")) {
       run(Integer.parseInt(n.trim()), apps, seconds, replicas);
@@ -123,6 +124,7 @@ public final class ScaleBench {
       cpuOf(rs, cpu1);
       for (int i = 0; i < replicas; i++) {
         Replica r = rs.get(i);
+        String ownFanOut = ownFanOut(r.api, tokens.of("admin"));
         long rssChurn = rss(r.proxy.pid());
         long heapChurn = heapAfterGc(r.proxy.pid());
         int[] end = counts(r.gens);
@@ -131,7 +133,7 @@ public final class ScaleBench {
         long expected = churn.expected(r.ofApp) * r.idleConnected / Math.max(1, r.pollers);
         System.out.printf(
             "| %s | %,d | %,d | %d (API %d) | %s (%,d/%,d) | %s | %s | %d / %d MB | %d / %d MB (%s) |"
-                + " %.0f%% of a core | %.0f%% of a core |%n",
+                + " %.0f%% of a core | %.0f%% of a core | %s |%n",
             replicas == 1
                 ? String.format("%,d", pollers)
                 : String.format("%,d on replica %d of %d", r.pollers, i + 1, replicas),
@@ -152,7 +154,8 @@ public final class ScaleBench {
                 ? String.format("%.2f KB", (r.heapIdle - r.heap0) / 1024.0 / r.idleConnected)
                 : "-",
             100.0 * (cpu1[i] - cpu0[i]) / CLK_TCK / wallS,
-            100.0 * (cpu1[replicas] - cpu0[replicas]) / CLK_TCK / wallS);
+            100.0 * (cpu1[replicas] - cpu0[replicas]) / CLK_TCK / wallS,
+            ownFanOut);
       }
     } finally {
       procs.forEach(RoleProcess::close);
@@ -203,11 +206,17 @@ public final class ScaleBench {
       if (replicas > 1) {
         a.addAll(List.of("--cluster-port", hz[i]));
       }
-      RoleProcess p = RoleProcess.start("proxy" + i, env, List.of(), jvm, a.toArray(String[]::new));
+      RoleProcess p = RoleProcess.start("proxy" + i, env, pinned(), jvm, a.toArray(String[]::new));
       procs.add(p);
       rs.add(new Replica(p, apps));
     }
     return rs;
+  }
+
+  /** {@code taskset -c CPUS} when -Dscale.proxyCpus=CPUS pins the proxies apart from the rest. */
+  private static List<String> pinned() {
+    String cpus = System.getProperty("scale.proxyCpus", "").trim();
+    return cpus.isEmpty() ? List.of() : List.of("taskset", "-c", cpus);
   }
 
   private static void startGenerator(
@@ -405,11 +414,37 @@ public final class ScaleBench {
             .start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
+    String keep = System.getProperty("scale.histograms", "");
+    if (!keep.isEmpty()) { // -Dscale.histograms=DIR keeps each histogram, to see what a poll holds
+      Files.createDirectories(Path.of(keep));
+      Files.writeString(Path.of(keep, "histo-" + pid + "-" + System.nanoTime() + ".txt"), out);
+    }
     Matcher m = Pattern.compile("Total\\s+\\d+\\s+(\\d+)").matcher(out);
     if (!m.find()) {
       throw new IllegalStateException("no histogram total from jcmd: " + out);
     }
     return Long.parseLong(m.group(1));
+  }
+
+  /**
+   * The proxy's own view of the fan-out ({@code intercept_route_fanout_seconds}: from a version
+   * made to the last of its app's polls answered), read from /metrics; ms.
+   */
+  static String ownFanOut(int api, String adminToken) throws IOException {
+    String text = Http.get(api, "/metrics", "Authorization", "Bearer " + adminToken).body();
+    String[] q = {"quantile=\"0.5\"", "quantile=\"0.99\"", null};
+    StringBuilder out = new StringBuilder();
+    for (String label : q) {
+      Matcher m =
+          Pattern.compile(
+                  "(?m)^intercept_route_fanout_seconds"
+                      + (label == null ? "_max" : "\\{[^}]*" + label + "[^}]*\\}")
+                      + " ([0-9.eE+-]+)$")
+              .matcher(text);
+      out.append(out.length() > 0 ? " / " : "")
+          .append(m.find() ? String.format("%.1f", Double.parseDouble(m.group(1)) * 1000) : "-");
+    }
+    return out + " ms";
   }
 
   static long rss(long pid) throws IOException {
@@ -423,7 +458,11 @@ public final class ScaleBench {
 
   /** User + system CPU of a process so far, in clock ticks (fields 14 and 15 of its stat). */
   static long ticks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    Path p = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(p)) {
+      return 0; // a generator that exited: its CPU is no longer counted
+    }
+    String stat = Files.readString(p);
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }

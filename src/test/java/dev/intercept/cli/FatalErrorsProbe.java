@@ -1,5 +1,6 @@
 package dev.intercept.cli;
 
+import dev.intercept.config.Role;
 import dev.intercept.retry.Periodic;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class FatalErrorsProbe {
 
   /** Throws in a handler of the role's Vert.x, then waits for a second task on the same loop. */
   private static void onVertx(Throwable t) throws InterruptedException {
-    Vertx vertx = RoleLauncher.newVertx();
+    Vertx vertx = RoleLauncher.newVertx(Role.PROXY);
     CountDownLatch after = new CountDownLatch(1);
     vertx.runOnContext(
         v -> {

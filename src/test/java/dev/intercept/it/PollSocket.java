@@ -43,6 +43,13 @@ public final class PollSocket implements AutoCloseable {
     return this;
   }
 
+  /** Sends {@code request} as it is (one or several requests, pipelined). */
+  public PollSocket raw(String request) throws IOException {
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+    return this;
+  }
+
   /** True when the answer (or the end of the stream) has begun to arrive. */
   public boolean ready() {
     try {
