@@ -1,5 +1,6 @@
 package dev.intercept.sidecar;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -43,6 +44,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private final boolean priorKnowledge;
   private final Http1ResponseEncoder encoder;
   private ChannelHandlerContext ctx;
+  private ChannelHandlerContext rawCtx;
   private LoopUpstreams upstreams;
   private AsciiString peer;
   private Exchange current;
@@ -66,6 +68,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     Channel ch = ctx.channel();
     this.upstreams = plane.upstreams(ch.eventLoop());
+    // writes from the decoder's place in the pipeline reach the socket past the encoder
+    this.rawCtx = http2Stream ? null : ctx.pipeline().context(StrictRequestDecoder.class);
     Channel conn = http2Stream ? ch.parent() : ch;
     this.peer =
         AsciiString.cached(
@@ -203,36 +207,28 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   /** A piece of the response; its head is fitted to this client's HTTP version first. */
   void writeResponse(HttpObject msg, boolean last) {
     if (!http2Stream && msg instanceof HttpResponse r) {
-      fitHead(r, msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
+      int length = msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1;
+      keepAlive = encoder.fitHead(r, length, headRequest, http10, keepAlive);
     }
     ctx.write(msg);
   }
 
-  private void fitHead(HttpResponse r, int fullLength) {
-    HttpHeaders rh = r.headers();
-    int code = r.status().code();
-    boolean bodiless = headRequest || code == 204 || code == 304 || code < 200;
-    boolean hasLength = rh.contains(HttpHeaderNames.CONTENT_LENGTH);
-    if (!hasLength && fullLength >= 0 && !bodiless) {
-      rh.set(HttpHeaderNames.CONTENT_LENGTH, fullLength);
-      hasLength = true;
-    }
-    if (http10) {
-      // no chunked framing in HTTP/1.0: a body of unknown length ends with the connection
-      rh.remove(HttpHeaderNames.TRANSFER_ENCODING);
-      keepAlive &= hasLength || bodiless;
-      rh.set(
-          HttpHeaderNames.CONNECTION,
-          keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-    } else {
-      if (!hasLength && !bodiless && !HttpUtil.isTransferEncodingChunked(r)) {
-        HttpUtil.setTransferEncodingChunked(r, true);
-      }
-      if (!keepAlive) {
-        rh.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-    }
-    encoder.respondingToHead(headRequest);
+  /** Whether responses may reach this client as the upstream's bytes: HTTP/1.1 clients. */
+  boolean takesRawResponses() {
+    return !http2Stream && !http10;
+  }
+
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  boolean headRequest() {
+    return headRequest;
+  }
+
+  /** Response bytes as they go on the wire, past the response encoder. */
+  void writeRaw(ByteBuf bytes) {
+    rawCtx.write(bytes);
   }
 
   /** The sidecar's own answer in place of the upstream's. */

@@ -1,6 +1,7 @@
 package dev.intercept.sidecar;
 
 import dev.intercept.sidecar.RoutePlan.Upstream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * 504, an upstream that cannot be reached a 503; once response headers are out, a failure cuts the
  * downstream.
  */
-final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter {
+final class Exchange extends ResponseClock.Timed
+    implements UpstreamPool.Waiter, RawResponseReader.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
   private final DownstreamHandler down;
@@ -120,6 +122,11 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     reused = wasReused;
     if (http2) {
       ForwardedHeaders.stripHttp2Extensions(head.headers());
+    } else {
+      boolean raw = !upgrade && down.takesRawResponses();
+      ch.pipeline()
+          .get(RawResponseReader.class)
+          .expect(raw ? this : null, down.headRequest(), down.keepAlive());
     }
     up.write(head);
     waiting.forEach(up::write);
@@ -182,6 +189,32 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
       counts.bytes(0, c.content().readableBytes());
     }
     down.writeResponse(msg, last);
+    if (last) {
+      responseDone = true;
+      end();
+    } else if (!down.writable() && up != null) {
+      up.config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void rawHead(boolean upstreamCloses) {
+    if (!ended) {
+      responseStarted = true;
+      counts.answered(System.nanoTime() - startNanos);
+      cancelTimer();
+      responseClose = upstreamCloses;
+    }
+  }
+
+  @Override
+  public void rawBytes(ByteBuf bytes, long bodyBytes, boolean last) {
+    if (ended) {
+      bytes.release();
+      return;
+    }
+    counts.bytes(0, bodyBytes);
+    down.writeRaw(bytes);
     if (last) {
       responseDone = true;
       end();

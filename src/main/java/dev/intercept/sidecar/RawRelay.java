@@ -33,7 +33,9 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
     if (d.get(DownstreamPipelines.H2C_UPGRADE) != null) {
       d.remove(DownstreamPipelines.H2C_UPGRADE);
     }
-    u.remove("codec");
+    u.remove(RawResponseReader.NAME);
+    u.remove(UpstreamPool.ENCODER);
+    u.remove(UpstreamPool.DECODER);
     d.remove(StrictRequestDecoder.class);
     down.config().setAutoRead(true);
     up.config().setAutoRead(true);
