@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -48,7 +47,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private LoopUpstreams upstreams;
   private AsciiString peer;
   private Exchange current;
-  private ArrayDeque<HttpObject> queued;
+  private ArrayDeque<Object> queued;
   private boolean inRead;
   private boolean closing;
   private boolean keepAlive;
@@ -79,18 +78,16 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inRead = true;
-    if (closing || !(msg instanceof HttpObject o)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (queued != null && !queued.isEmpty()) {
-      enqueue(o);
+    if (closing) {
+      release(msg);
+    } else if (queued != null && !queued.isEmpty()) {
+      enqueue(msg);
     } else if (current == null) {
-      dispatch(o);
-    } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
-      current.fromDownstream((HttpContent) o);
+      dispatch(msg);
+    } else if (current.takesRequestBody() && !isHead(msg)) {
+      current.fromDownstream(msg);
     } else {
-      enqueue(o);
+      enqueue(msg);
     }
   }
 
@@ -106,7 +103,19 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     return inRead;
   }
 
-  private void enqueue(HttpObject o) {
+  private static boolean isHead(Object o) {
+    return o instanceof HttpRequest || o instanceof RawRequest;
+  }
+
+  private static void release(Object o) {
+    if (o instanceof RawRequest r) {
+      r.head.release();
+    } else {
+      ReferenceCountUtil.release(o);
+    }
+  }
+
+  private void enqueue(Object o) {
     if (queued == null) {
       queued = new ArrayDeque<>();
     }
@@ -121,12 +130,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (queued == null || queued.isEmpty()) {
       return;
     }
-    HttpObject o;
+    Object o;
     while (!closing && (o = queued.peek()) != null) {
       if (current == null) {
         dispatch(queued.poll());
-      } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
-        current.fromDownstream((HttpContent) queued.poll());
+      } else if (current.takesRequestBody() && !isHead(o)) {
+        current.fromDownstream(queued.poll());
       } else {
         break;
       }
@@ -139,12 +148,26 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void dispatch(HttpObject o) {
-    if (o instanceof HttpRequest req) {
+  private void dispatch(Object o) {
+    if (o instanceof RawRequest r) {
+      beginRaw(r);
+    } else if (o instanceof HttpRequest req) {
       begin(req);
     } else {
-      ReferenceCountUtil.release(o);
+      release(o);
     }
+  }
+
+  /** A request read as bytes, its head rewritten already: HTTP/1.1 to the upstream. */
+  private void beginRaw(RawRequest r) {
+    http10 = false;
+    keepAlive = !r.close;
+    headRequest = r.headMethod;
+    current = new Exchange(this, upstreams, r, plane.plan().select(r));
+    if (r.length == 0) {
+      current.fromDownstream(RawRequest.END);
+    }
+    current.start();
   }
 
   private void begin(HttpRequest req) {
@@ -318,7 +341,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   private void releaseQueued() {
     if (queued != null) {
-      queued.forEach(ReferenceCountUtil::release);
+      queued.forEach(DownstreamHandler::release);
       queued.clear();
     }
   }

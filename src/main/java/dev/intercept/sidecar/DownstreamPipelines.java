@@ -63,6 +63,9 @@ final class DownstreamPipelines extends ChannelInitializer<Channel> {
 
   private void http1(ChannelPipeline p) {
     Http1ResponseEncoder encoder = new Http1ResponseEncoder();
+    // requests go upstream as bytes unless every one goes over HTTP/2 (APPPROTOCOL h2c, grpc)
+    boolean decoding = plane.protocol().http2Upstream(false, false, false);
+    p.addLast(new RawRequestDecoder(RawRequestDecoder.ascii(plane.timeoutHeader()), decoding));
     p.addLast(new StrictRequestDecoder());
     p.addLast(encoder);
     p.addLast(H2C_UPGRADE, h2cUpgrade(p));
@@ -73,6 +76,7 @@ final class DownstreamPipelines extends ChannelInitializer<Channel> {
   private HttpServerUpgradeHandler h2cUpgrade(ChannelPipeline p) {
     HttpServerUpgradeHandler.SourceCodec http1Gone =
         ctx -> {
+          p.remove(RawRequestDecoder.class);
           p.remove(StrictRequestDecoder.class);
           p.remove(Http1ResponseEncoder.class);
           p.remove(DownstreamHandler.class);

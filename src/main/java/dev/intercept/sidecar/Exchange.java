@@ -3,6 +3,7 @@ package dev.intercept.sidecar;
 import dev.intercept.sidecar.RoutePlan.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -33,6 +34,10 @@ final class Exchange extends ResponseClock.Timed
   private final DownstreamHandler down;
   private final LoopUpstreams upstreams;
   private final HttpRequest head;
+  // a request read as bytes (head null): its head, until it went upstream for good
+  private final RawRequest raw;
+  private ByteBuf rawHead;
+  private ChannelHandlerContext rawOut;
   private final boolean http2;
   private final boolean upgrade;
   private final boolean retriable;
@@ -44,7 +49,7 @@ final class Exchange extends ResponseClock.Timed
   private Channel up;
   private boolean reused;
   private boolean retried;
-  private final List<HttpContent> waiting = new ArrayList<>(2);
+  private final List<Object> waiting = new ArrayList<>(2);
   private boolean requestDone;
   private boolean responseStarted;
   private boolean responseDone;
@@ -58,20 +63,41 @@ final class Exchange extends ResponseClock.Timed
       Upstream target,
       boolean http2,
       boolean upgrade) {
+    this(down, upstreams, head, null, target, http2, upgrade);
+  }
+
+  /** A request read as bytes: HTTP/1.1 upstream, no upgrade. */
+  Exchange(DownstreamHandler down, LoopUpstreams upstreams, RawRequest raw, Upstream target) {
+    this(down, upstreams, null, raw, target, false, false);
+  }
+
+  private Exchange(
+      DownstreamHandler down,
+      LoopUpstreams upstreams,
+      HttpRequest head,
+      RawRequest raw,
+      Upstream target,
+      boolean http2,
+      boolean upgrade) {
     this.down = down;
     this.upstreams = upstreams;
     this.head = head;
+    this.raw = raw;
+    this.rawHead = raw == null ? null : raw.head;
     this.target = target;
     this.counts = target.counts();
     counts.request();
     this.http2 = http2;
     this.upgrade = upgrade;
-    HttpMethod m = head.method();
-    this.retriable =
-        (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS)
-            && !head.headers().contains("transfer-encoding")
-            && head.headers().getInt("content-length", 0) == 0;
+    this.retriable = raw != null ? raw.retriable : retriable(head);
     upstreams.started();
+  }
+
+  private static boolean retriable(HttpRequest head) {
+    HttpMethod m = head.method();
+    return (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS)
+        && !head.headers().contains("transfer-encoding")
+        && head.headers().getInt("content-length", 0) == 0;
   }
 
   void start() {
@@ -83,21 +109,26 @@ final class Exchange extends ResponseClock.Timed
     return !requestDone && !ended;
   }
 
-  /** A piece of the request body from the downstream. */
-  void fromDownstream(HttpContent content) {
+  /**
+   * A piece of the request body from the downstream: an {@link HttpContent} (for a request read as
+   * bytes, the bytes as the client sent them, then {@link RawRequest#END}).
+   */
+  void fromDownstream(Object piece) {
     if (ended) {
-      content.release();
+      ReferenceCountUtil.release(piece);
       return;
     }
-    boolean last = content instanceof LastHttpContent;
+    boolean last = piece == RawRequest.END || piece instanceof LastHttpContent;
     requestDone |= last;
-    counts.bytes(content.content().readableBytes(), 0);
+    if (piece instanceof HttpContent c) {
+      counts.bytes(c.content().readableBytes(), 0);
+    }
     if (up == null) {
-      waiting.add(content);
+      waiting.add(piece);
       return;
     }
     // flushed when the downstream's read ends: a head and its body leave in one write
-    up.write(content);
+    send(piece);
     if (last) {
       armTimer();
     }
@@ -123,13 +154,20 @@ final class Exchange extends ResponseClock.Timed
     if (http2) {
       ForwardedHeaders.stripHttp2Extensions(head.headers());
     } else {
-      boolean raw = !upgrade && down.takesRawResponses();
+      boolean rawResponse = !upgrade && down.takesRawResponses();
       ch.pipeline()
           .get(RawResponseReader.class)
-          .expect(raw ? this : null, down.headRequest(), down.keepAlive());
+          .expect(rawResponse ? this : null, down.headRequest(), down.keepAlive());
     }
-    up.write(head);
-    waiting.forEach(up::write);
+    if (raw != null) {
+      // past the request encoder; a request that may be sent again keeps its head till it ends
+      rawOut = ch.pipeline().context(RawResponseReader.class);
+      rawOut.write(retriable ? rawHead.retainedDuplicate() : rawHead);
+      rawHead = retriable ? rawHead : null;
+    } else {
+      up.write(head);
+    }
+    waiting.forEach(this::send);
     waiting.clear();
     if (!down.inRead()) {
       up.flush();
@@ -138,6 +176,25 @@ final class Exchange extends ResponseClock.Timed
       armTimer();
     }
     down.pauseReading(!up.isWritable());
+  }
+
+  private void send(Object piece) {
+    if (piece == RawRequest.END) {
+      return;
+    }
+    if (raw != null) {
+      rawOut.write(((HttpContent) piece).content());
+    } else {
+      up.write(piece);
+    }
+  }
+
+  /** The request's head is not needed any more (it ended, or went where it cannot come back). */
+  private void dropHead() {
+    if (rawHead != null) {
+      rawHead.release();
+      rawHead = null;
+    }
   }
 
   @Override
@@ -256,7 +313,7 @@ final class Exchange extends ResponseClock.Timed
       cancelTimer();
       if (requestDone) {
         // the head goes again; a retried request has no body, only its end
-        waiting.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        waiting.add(raw != null ? RawRequest.END : LastHttpContent.EMPTY_LAST_CONTENT);
       }
       start();
       return;
@@ -266,6 +323,7 @@ final class Exchange extends ResponseClock.Timed
     } else {
       ended = true;
       upstreams.ended();
+      dropHead();
       down.abort();
     }
   }
@@ -278,6 +336,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
+    dropHead();
     waiting.forEach(ReferenceCountUtil::release);
     waiting.clear();
     if (up != null) {
@@ -309,6 +368,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
+    dropHead();
     waiting.forEach(ReferenceCountUtil::release);
     waiting.clear();
     Channel u = up;
@@ -324,6 +384,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
+    dropHead();
     Channel u = up;
     up = null;
     // an upstream that answered before the request ended keeps none of it: its connection closes

@@ -36,6 +36,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
     u.remove(RawResponseReader.NAME);
     u.remove(UpstreamPool.ENCODER);
     u.remove(UpstreamPool.DECODER);
+    d.remove(RawRequestDecoder.class);
     d.remove(StrictRequestDecoder.class);
     down.config().setAutoRead(true);
     up.config().setAutoRead(true);

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
  */
 final class RawResponseReader extends ChannelInboundHandlerAdapter {
   static final String NAME = "raw";
-  private static final int MAX_LINE = 4096;
 
   /** Who takes a relayed response: the exchange. */
   interface Sink {
@@ -33,11 +32,7 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
     DECODE,
     IDLE,
     HEAD,
-    FIXED,
-    CHUNK_SIZE,
-    CHUNK_DATA,
-    CHUNK_CRLF,
-    TRAILERS
+    BODY
   }
 
   private final ResponseHead head = new ResponseHead();
@@ -46,13 +41,8 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
   private Sink sink;
   private boolean headRequest;
   private boolean keepAlive;
+  private final BodyFraming framing = new BodyFraming();
   private ByteBuf partial;
-  private long left;
-  private long chunkSize;
-  private boolean sizeDigits;
-  private boolean sizeExtension;
-  private int lineLength;
-  private long bodyBytes;
 
   /** The decoder for the responses not relayed as bytes; it goes right behind this handler. */
   HttpResponseDecoder decoder() {
@@ -127,13 +117,8 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
       finish(out, 0);
       return;
     }
-    if (head.length == ResponseHead.CHUNKED) {
-      state = State.CHUNK_SIZE;
-      newChunk();
-    } else {
-      state = State.FIXED;
-      left = head.length;
-    }
+    state = State.BODY;
+    framing.begin(head.length);
     body(ctx, buf, out);
   }
 
@@ -146,8 +131,7 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
   /** Body bytes (after {@code head}, if not null): what of them this response holds is sent. */
   private void body(ChannelHandlerContext ctx, ByteBuf buf, ByteBuf head) {
     int from = buf.readerIndex();
-    bodyBytes = 0;
-    int stop = scan(buf, from, buf.writerIndex());
+    int stop = framing.scan(buf, from, buf.writerIndex());
     if (stop < 0) {
       buf.release();
       if (head != null) {
@@ -156,7 +140,7 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
       ctx.close(); // framing the plane cannot follow: the exchange learns it from the close
       return;
     }
-    boolean last = state == State.IDLE;
+    boolean last = framing.done();
     int n = stop - from;
     if (head != null && (n == 0 || head.writableBytes() >= n)) {
       head.writeBytes(buf, from, n);
@@ -184,9 +168,9 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
 
   private void send(ByteBuf bytes, boolean last) {
     if (last) {
-      finish(bytes, bodyBytes);
+      finish(bytes, framing.bodyBytes);
     } else {
-      sink.rawBytes(bytes, bodyBytes, false);
+      sink.rawBytes(bytes, framing.bodyBytes, false);
     }
   }
 
@@ -196,99 +180,6 @@ final class RawResponseReader extends ChannelInboundHandlerAdapter {
     state = State.IDLE;
     sink = null;
     s.rawBytes(bytes, n, true);
-  }
-
-  /** Follows the body's framing from {@code i}: where this response's bytes end, -1 if bad. */
-  private int scan(ByteBuf b, int i, int to) {
-    while (i < to) {
-      switch (state) {
-        case FIXED, CHUNK_DATA -> {
-          int n = (int) Math.min(left, to - i);
-          i += n;
-          left -= n;
-          bodyBytes += n;
-          if (left == 0) {
-            if (state == State.FIXED) {
-              state = State.IDLE;
-              return i;
-            }
-            state = State.CHUNK_CRLF;
-            lineLength = 0;
-          }
-        }
-        case CHUNK_SIZE -> {
-          if (!chunkSize(b.getByte(i++))) {
-            return -1;
-          }
-        }
-        case CHUNK_CRLF -> {
-          byte c = b.getByte(i++);
-          if (c == '\n') {
-            state = State.CHUNK_SIZE;
-            newChunk();
-          } else if (c != '\r' || ++lineLength > 1) {
-            return -1;
-          }
-        }
-        case TRAILERS -> {
-          byte c = b.getByte(i++);
-          if (c == '\n') {
-            if (lineLength == 0) {
-              state = State.IDLE;
-              return i;
-            }
-            lineLength = 0;
-          } else if (c != '\r' && ++lineLength > StrictRequestDecoder.MAX_HEAD) {
-            return -1;
-          }
-        }
-        default -> {
-          return i;
-        }
-      }
-    }
-    return i;
-  }
-
-  private void newChunk() {
-    chunkSize = 0;
-    sizeDigits = false;
-    sizeExtension = false;
-    lineLength = 0;
-  }
-
-  /** One byte of a chunk-size line (hex digits, then an extension, then CRLF); false if bad. */
-  private boolean chunkSize(byte c) {
-    if (++lineLength > MAX_LINE) {
-      return false;
-    }
-    if (c == '\n') {
-      if (!sizeDigits) {
-        return false;
-      }
-      if (chunkSize == 0) {
-        state = State.TRAILERS;
-        lineLength = 0;
-      } else {
-        state = State.CHUNK_DATA;
-        left = chunkSize;
-      }
-      return true;
-    }
-    int d = Character.digit(c, 16);
-    if (!sizeExtension && d >= 0) {
-      if (chunkSize > (Long.MAX_VALUE >> 5)) {
-        return false;
-      }
-      chunkSize = chunkSize * 16 + d;
-      sizeDigits = true;
-      return true;
-    }
-    if (c == ';' || c == ' ' || c == '\t' || c == '\r') {
-      sizeExtension = true;
-      return sizeDigits;
-    }
-    return sizeExtension;
   }
 
   private void dropPartial() {

@@ -183,7 +183,7 @@ final class ResponseHead {
     out.writeBytes(b, from, stop - from).writeByte('\r').writeByte('\n');
   }
 
-  private static boolean startsWith(ByteBuf b, int at, byte[] s) {
+  static boolean startsWith(ByteBuf b, int at, byte[] s) {
     for (int i = 0; i < s.length; i++) {
       if (b.getByte(at + i) != s[i]) {
         return false;
