@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 
 /**
  * The client's side of the data plane: one HTTP/1 connection (requests in turn, pipelined ones
@@ -33,9 +32,6 @@ import java.util.ArrayDeque;
  * request to an {@link Exchange}; writes the response back in the framing this client speaks.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
-  /** Pipelined messages beyond this stop reading until the queue drains. */
-  private static final int MAX_QUEUED = 64;
-
   private static final AsciiString GRPC = AsciiString.cached("application/grpc");
 
   private final DataPlaneServer plane;
@@ -47,7 +43,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private LoopUpstreams upstreams;
   private AsciiString peer;
   private Exchange current;
-  private ArrayDeque<Object> queued;
+  private RequestQueue queued;
   private boolean inRead;
   private boolean closing;
   private boolean keepAlive;
@@ -79,12 +75,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inRead = true;
     if (closing) {
-      release(msg);
+      RequestQueue.release(msg);
     } else if (queued != null && !queued.isEmpty()) {
       enqueue(msg);
     } else if (current == null) {
       dispatch(msg);
-    } else if (current.takesRequestBody() && !isHead(msg)) {
+    } else if (current.takesRequestBody() && !RequestQueue.isHead(msg)) {
       current.fromDownstream(msg);
     } else {
       enqueue(msg);
@@ -103,26 +99,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     return inRead;
   }
 
-  private static boolean isHead(Object o) {
-    return o instanceof HttpRequest || o instanceof RawRequest;
-  }
-
-  private static void release(Object o) {
-    if (o instanceof RawRequest r) {
-      r.head.release();
-    } else {
-      ReferenceCountUtil.release(o);
-    }
-  }
-
   private void enqueue(Object o) {
     if (queued == null) {
-      queued = new ArrayDeque<>();
+      queued = new RequestQueue(ctx.channel());
     }
     queued.add(o);
-    if (queued.size() > MAX_QUEUED) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   /** After an exchange: the pipelined requests, in order, until one is under way. */
@@ -134,7 +115,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     while (!closing && (o = queued.peek()) != null) {
       if (current == null) {
         dispatch(queued.poll());
-      } else if (current.takesRequestBody() && !isHead(o)) {
+      } else if (current.takesRequestBody() && !RequestQueue.isHead(o)) {
         current.fromDownstream(queued.poll());
       } else {
         break;
@@ -143,9 +124,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.downstreamReadComplete();
     }
-    if (queued.size() <= MAX_QUEUED / 2) {
-      ctx.channel().config().setAutoRead(true);
-    }
+    queued.drained();
   }
 
   private void dispatch(Object o) {
@@ -154,7 +133,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     } else if (o instanceof HttpRequest req) {
       begin(req);
     } else {
-      release(o);
+      RequestQueue.release(o);
     }
   }
 
@@ -341,8 +320,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   private void releaseQueued() {
     if (queued != null) {
-      queued.forEach(DownstreamHandler::release);
-      queued.clear();
+      queued.releaseAll();
     }
   }
 }

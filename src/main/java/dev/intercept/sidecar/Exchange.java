@@ -3,18 +3,14 @@ package dev.intercept.sidecar;
 import dev.intercept.sidecar.RoutePlan.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +29,7 @@ final class Exchange extends ResponseClock.Timed
 
   private final DownstreamHandler down;
   private final LoopUpstreams upstreams;
-  private final HttpRequest head;
-  // a request read as bytes (head null): its head, until it went upstream for good
-  private final RawRequest raw;
-  private ByteBuf rawHead;
-  private ChannelHandlerContext rawOut;
+  private final OutgoingRequest request;
   private final boolean http2;
   private final boolean upgrade;
   private final boolean retriable;
@@ -49,10 +41,8 @@ final class Exchange extends ResponseClock.Timed
   private Channel up;
   private boolean reused;
   private boolean retried;
-  private final List<Object> waiting = new ArrayList<>(2);
   private boolean requestDone;
   private boolean responseStarted;
-  private boolean responseDone;
   private boolean responseClose;
   private boolean ended;
 
@@ -63,41 +53,31 @@ final class Exchange extends ResponseClock.Timed
       Upstream target,
       boolean http2,
       boolean upgrade) {
-    this(down, upstreams, head, null, target, http2, upgrade);
+    this(down, upstreams, new OutgoingRequest(head), target, http2, upgrade);
   }
 
   /** A request read as bytes: HTTP/1.1 upstream, no upgrade. */
   Exchange(DownstreamHandler down, LoopUpstreams upstreams, RawRequest raw, Upstream target) {
-    this(down, upstreams, null, raw, target, false, false);
+    this(down, upstreams, new OutgoingRequest(raw), target, false, false);
   }
 
   private Exchange(
       DownstreamHandler down,
       LoopUpstreams upstreams,
-      HttpRequest head,
-      RawRequest raw,
+      OutgoingRequest request,
       Upstream target,
       boolean http2,
       boolean upgrade) {
     this.down = down;
     this.upstreams = upstreams;
-    this.head = head;
-    this.raw = raw;
-    this.rawHead = raw == null ? null : raw.head;
+    this.request = request;
     this.target = target;
     this.counts = target.counts();
     counts.request();
     this.http2 = http2;
     this.upgrade = upgrade;
-    this.retriable = raw != null ? raw.retriable : retriable(head);
+    this.retriable = request.retriable;
     upstreams.started();
-  }
-
-  private static boolean retriable(HttpRequest head) {
-    HttpMethod m = head.method();
-    return (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS)
-        && !head.headers().contains("transfer-encoding")
-        && head.headers().getInt("content-length", 0) == 0;
   }
 
   void start() {
@@ -123,12 +103,11 @@ final class Exchange extends ResponseClock.Timed
     if (piece instanceof HttpContent c) {
       counts.bytes(c.content().readableBytes(), 0);
     }
+    // flushed when the downstream's read ends: a head and its body leave in one write
+    request.add(piece);
     if (up == null) {
-      waiting.add(piece);
       return;
     }
-    // flushed when the downstream's read ends: a head and its body leave in one write
-    send(piece);
     if (last) {
       armTimer();
     }
@@ -152,23 +131,14 @@ final class Exchange extends ResponseClock.Timed
     up = ch;
     reused = wasReused;
     if (http2) {
-      ForwardedHeaders.stripHttp2Extensions(head.headers());
+      ForwardedHeaders.stripHttp2Extensions(request.head().headers());
     } else {
       boolean rawResponse = !upgrade && down.takesRawResponses();
       ch.pipeline()
           .get(RawResponseReader.class)
           .expect(rawResponse ? this : null, down.headRequest(), down.keepAlive());
     }
-    if (raw != null) {
-      // past the request encoder; a request that may be sent again keeps its head till it ends
-      rawOut = ch.pipeline().context(RawResponseReader.class);
-      rawOut.write(retriable ? rawHead.retainedDuplicate() : rawHead);
-      rawHead = retriable ? rawHead : null;
-    } else {
-      up.write(head);
-    }
-    waiting.forEach(this::send);
-    waiting.clear();
+    request.sendTo(ch);
     if (!down.inRead()) {
       up.flush();
     }
@@ -176,25 +146,6 @@ final class Exchange extends ResponseClock.Timed
       armTimer();
     }
     down.pauseReading(!up.isWritable());
-  }
-
-  private void send(Object piece) {
-    if (piece == RawRequest.END) {
-      return;
-    }
-    if (raw != null) {
-      rawOut.write(((HttpContent) piece).content());
-    } else {
-      up.write(piece);
-    }
-  }
-
-  /** The request's head is not needed any more (it ended, or went where it cannot come back). */
-  private void dropHead() {
-    if (rawHead != null) {
-      rawHead.release();
-      rawHead = null;
-    }
   }
 
   @Override
@@ -232,10 +183,7 @@ final class Exchange extends ResponseClock.Timed
         ReferenceCountUtil.release(msg);
         return;
       }
-      responseStarted = true;
-      counts.answered(System.nanoTime() - startNanos);
-      cancelTimer();
-      responseClose = !http2 && !HttpUtil.isKeepAlive(r);
+      responseBegins(!http2 && !HttpUtil.isKeepAlive(r));
       ForwardedHeaders.stripHopByHop(r.headers(), false);
       if (http2) {
         ForwardedHeaders.stripHttp2Extensions(r.headers());
@@ -246,8 +194,19 @@ final class Exchange extends ResponseClock.Timed
       counts.bytes(0, c.content().readableBytes());
     }
     down.writeResponse(msg, last);
+    wrote(last);
+  }
+
+  private void responseBegins(boolean upstreamCloses) {
+    responseStarted = true;
+    counts.answered(System.nanoTime() - startNanos);
+    cancelTimer();
+    responseClose = upstreamCloses;
+  }
+
+  /** A piece of the response went down: the exchange ends with the last, else keeps pace. */
+  private void wrote(boolean last) {
     if (last) {
-      responseDone = true;
       end();
     } else if (!down.writable() && up != null) {
       up.config().setAutoRead(false);
@@ -257,10 +216,7 @@ final class Exchange extends ResponseClock.Timed
   @Override
   public void rawHead(boolean upstreamCloses) {
     if (!ended) {
-      responseStarted = true;
-      counts.answered(System.nanoTime() - startNanos);
-      cancelTimer();
-      responseClose = upstreamCloses;
+      responseBegins(upstreamCloses);
     }
   }
 
@@ -272,12 +228,7 @@ final class Exchange extends ResponseClock.Timed
     }
     counts.bytes(0, bodyBytes);
     down.writeRaw(bytes);
-    if (last) {
-      responseDone = true;
-      end();
-    } else if (!down.writable() && up != null) {
-      up.config().setAutoRead(false);
-    }
+    wrote(last);
   }
 
   void upstreamReadComplete() {
@@ -311,10 +262,7 @@ final class Exchange extends ResponseClock.Timed
         target = upstreams.app();
       }
       cancelTimer();
-      if (requestDone) {
-        // the head goes again; a retried request has no body, only its end
-        waiting.add(raw != null ? RawRequest.END : LastHttpContent.EMPTY_LAST_CONTENT);
-      }
+      request.again(requestDone);
       start();
       return;
     }
@@ -323,7 +271,7 @@ final class Exchange extends ResponseClock.Timed
     } else {
       ended = true;
       upstreams.ended();
-      dropHead();
+      request.release();
       down.abort();
     }
   }
@@ -336,9 +284,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
-    dropHead();
-    waiting.forEach(ReferenceCountUtil::release);
-    waiting.clear();
+    request.release();
     if (up != null) {
       up.close();
     }
@@ -368,9 +314,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
-    dropHead();
-    waiting.forEach(ReferenceCountUtil::release);
-    waiting.clear();
+    request.release();
     Channel u = up;
     up = null;
     if (u != null) {
@@ -384,7 +328,7 @@ final class Exchange extends ResponseClock.Timed
     ended = true;
     upstreams.ended();
     cancelTimer();
-    dropHead();
+    request.release();
     Channel u = up;
     up = null;
     // an upstream that answered before the request ended keeps none of it: its connection closes
