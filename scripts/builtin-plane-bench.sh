@@ -7,7 +7,8 @@
 # Needs wrk, haproxy, nginx (installed with apt-get when missing and run as root) and
 # target/intercept.jar.
 #   ROUNDS=5 SECONDS_PER_RUN=10 WARMUP=20 scripts/builtin-plane-bench.sh
-# HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C).
+# HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C or
+# kill PID).
 # SIDECAR_JAVA_OPTS adds JVM flags to the sidecar (e.g. -XX:StartFlightRecording=...).
 # LAUNCHER=1 runs the sidecar with the JVM flags bin/intercept gives it in the image (SerialGC, a
 # small heap: docs/sidecar-memory.md), read from that script, and its MALLOC_ARENA_MAX=1; the
@@ -145,7 +146,13 @@ if [ -n "${HOLD:-}" ]; then
   # for profiling by hand: everything stays up until this script is stopped
   echo "sidecar=127.0.0.1:$SIDECAR (pid $SIDECAR_PID) haproxy=127.0.0.1:$HAP (pid $HAPROXY_PID)" \
     "app=127.0.0.1:$APP laptop=127.0.0.1:$LAPTOP tunnel=127.0.0.1:$FWD"
-  while sleep 3600; do :; done
+  # a TERM (kill PID) ends it at once, and the EXIT trap stops everything it started
+  trap 'exit 0' TERM
+  while :; do
+    sleep 3600 &
+    PIDS+=($!)
+    wait $!
+  done
 fi
 # CPU time (user + system, clock ticks) a process has used so far
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
