@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client's side of the data plane: one HTTP/1 connection (requests in turn, pipelined ones
@@ -32,6 +34,9 @@ import java.net.InetSocketAddress;
  * request to an {@link Exchange}; writes the response back in the framing this client speaks.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+  /** Envoy's default delayed_close_timeout. */
+  private static final long DELAYED_CLOSE_MS = 1_000;
+
   private static final AsciiString GRPC = AsciiString.cached("application/grpc");
 
   private final DataPlaneServer plane;
@@ -200,10 +205,27 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     current.start();
   }
 
-  /** Envoy's answer to a request its codec refuses: 400 (431, 414), and the connection closed. */
+  /**
+   * Envoy's answer to a request its codec refuses: 400 (431, 414), and the connection closed. As
+   * Envoy's delayed close: the output is shut after the answer and what the client still sends is
+   * read and dropped until it closes (at most {@link #DELAYED_CLOSE_MS}), so bytes arriving after
+   * the answer (a refused request's body) do not make the kernel reset the connection before the
+   * client has read the 400.
+   */
   private void refuse(Throwable cause) {
     closing = true;
-    ctx.writeAndFlush(EnvoyAnswers.refused(cause)).addListener(ChannelFutureListener.CLOSE);
+    Channel ch = ctx.channel();
+    ctx.writeAndFlush(EnvoyAnswers.refused(cause))
+        .addListener(
+            f -> {
+              if (!(ch instanceof DuplexChannel d) || !f.isSuccess()) {
+                ch.close();
+                return;
+              }
+              d.shutdownOutput();
+              ch.config().setAutoRead(true);
+              ch.eventLoop().schedule(() -> ch.close(), DELAYED_CLOSE_MS, TimeUnit.MILLISECONDS);
+            });
   }
 
   /** A piece of the response; its head is fitted to this client's HTTP version first. */

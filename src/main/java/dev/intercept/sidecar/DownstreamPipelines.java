@@ -24,9 +24,10 @@ import java.util.List;
 
 /**
  * A new client connection's pipeline. The first bytes decide: the HTTP/2 connection preface (h2c
- * with prior knowledge) gets HTTP/2, anything else the strict HTTP/1 decoder, whose requests may
- * still ask {@code Upgrade: h2c}. Each HTTP/2 stream is a child channel speaking HTTP/1-style
- * messages to its own {@link DownstreamHandler}, so every protocol shares one request path.
+ * with prior knowledge) gets HTTP/2, anything else HTTP/1: plain requests read as bytes ({@link
+ * RawRequestDecoder}), the rest by the strict HTTP/1 decoder behind it, whose requests may still
+ * ask {@code Upgrade: h2c}. Each HTTP/2 stream is a child channel speaking HTTP/1-style messages to
+ * its own {@link DownstreamHandler}, so every protocol shares one request path.
  */
 final class DownstreamPipelines extends ChannelInitializer<Channel> {
   static final String H2C_UPGRADE = "h2c-upgrade";
