@@ -7,8 +7,12 @@
 # Needs wrk, haproxy, nginx (installed with apt-get when missing and run as root) and
 # target/intercept.jar.
 #   ROUNDS=5 SECONDS_PER_RUN=10 WARMUP=20 scripts/builtin-plane-bench.sh
-# HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C).
+# HOLD=1 sets everything up, prints the ports and waits (profile by hand; stop it with Ctrl-C or
+# kill PID).
 # SIDECAR_JAVA_OPTS adds JVM flags to the sidecar (e.g. -XX:StartFlightRecording=...).
+# LAUNCHER=1 runs the sidecar with the JVM flags bin/intercept gives it in the image (SerialGC, a
+# small heap: docs/sidecar-memory.md), read from that script, and its MALLOC_ARENA_MAX=1; the
+# default is `java -jar` with the JVM's own defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -89,7 +93,16 @@ role proxy --role=proxy --listen-host 127.0.0.1 --api-port 0 --ssh-port 0 \
   --forward-ports "$FWD" --forward-bind-host 127.0.0.1
 wait_for "$DIR/proxy.out" listening
 API=$(port_of proxy api)
-APPNAME=myapp APPPORT=$APP java ${SIDECAR_JAVA_OPTS:-} -jar "$JAR" \
+LAUNCHER_FLAGS=""
+LAUNCHER_ENV=""
+if [ -n "${LAUNCHER:-}" ]; then
+  # the very flags of bin/intercept's sidecar case (and MALLOC_ARENA_MAX below)
+  eval "$(grep -E '^SIDECAR_(FLAGS|TRIM)=' bin/intercept)"
+  LAUNCHER_FLAGS="-XX:+ExitOnOutOfMemoryError $SIDECAR_FLAGS $SIDECAR_TRIM"
+  LAUNCHER_ENV="MALLOC_ARENA_MAX=1"
+fi
+# shellcheck disable=SC2086
+env $LAUNCHER_ENV APPNAME=myapp APPPORT=$APP java $LAUNCHER_FLAGS ${SIDECAR_JAVA_OPTS:-} -jar "$JAR" \
   --role=sidecar --listen-host 127.0.0.1 --listen-port 0 --proxy-url "http://127.0.0.1:$API" \
   >"$DIR/sidecar.out" 2>"$DIR/sidecar.err" &
 SIDECAR_PID=$!
@@ -133,7 +146,13 @@ if [ -n "${HOLD:-}" ]; then
   # for profiling by hand: everything stays up until this script is stopped
   echo "sidecar=127.0.0.1:$SIDECAR (pid $SIDECAR_PID) haproxy=127.0.0.1:$HAP (pid $HAPROXY_PID)" \
     "app=127.0.0.1:$APP laptop=127.0.0.1:$LAPTOP tunnel=127.0.0.1:$FWD"
-  while sleep 3600; do :; done
+  # a TERM (kill PID) ends it at once, and the EXIT trap stops everything it started
+  trap 'exit 0' TERM
+  while :; do
+    sleep 3600 &
+    PIDS+=($!)
+    wait $!
+  done
 fi
 # CPU time (user + system, clock ticks) a process has used so far
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

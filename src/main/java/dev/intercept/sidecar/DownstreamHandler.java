@@ -1,16 +1,17 @@
 package dev.intercept.sidecar;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -24,7 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client's side of the data plane: one HTTP/1 connection (requests in turn, pipelined ones
@@ -33,8 +34,8 @@ import java.util.ArrayDeque;
  * request to an {@link Exchange}; writes the response back in the framing this client speaks.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
-  /** Pipelined messages beyond this stop reading until the queue drains. */
-  private static final int MAX_QUEUED = 64;
+  /** Envoy's default delayed_close_timeout. */
+  private static final long DELAYED_CLOSE_MS = 1_000;
 
   private static final AsciiString GRPC = AsciiString.cached("application/grpc");
 
@@ -43,10 +44,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private final boolean priorKnowledge;
   private final Http1ResponseEncoder encoder;
   private ChannelHandlerContext ctx;
+  private ChannelHandlerContext rawCtx;
   private LoopUpstreams upstreams;
   private AsciiString peer;
   private Exchange current;
-  private ArrayDeque<HttpObject> queued;
+  private RequestQueue queued;
   private boolean inRead;
   private boolean closing;
   private boolean keepAlive;
@@ -66,6 +68,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     Channel ch = ctx.channel();
     this.upstreams = plane.upstreams(ch.eventLoop());
+    // writes from the decoder's place in the pipeline reach the socket past the encoder
+    this.rawCtx = http2Stream ? null : ctx.pipeline().context(StrictRequestDecoder.class);
     Channel conn = http2Stream ? ch.parent() : ch;
     this.peer =
         AsciiString.cached(
@@ -75,18 +79,16 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inRead = true;
-    if (closing || !(msg instanceof HttpObject o)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (queued != null && !queued.isEmpty()) {
-      enqueue(o);
+    if (closing) {
+      RequestQueue.release(msg);
+    } else if (queued != null && !queued.isEmpty()) {
+      enqueue(msg);
     } else if (current == null) {
-      dispatch(o);
-    } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
-      current.fromDownstream((HttpContent) o);
+      dispatch(msg);
+    } else if (current.takesRequestBody() && !RequestQueue.isHead(msg)) {
+      current.fromDownstream(msg);
     } else {
-      enqueue(o);
+      enqueue(msg);
     }
   }
 
@@ -102,14 +104,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     return inRead;
   }
 
-  private void enqueue(HttpObject o) {
+  private void enqueue(Object o) {
     if (queued == null) {
-      queued = new ArrayDeque<>();
+      queued = new RequestQueue(ctx.channel());
     }
     queued.add(o);
-    if (queued.size() > MAX_QUEUED) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   /** After an exchange: the pipelined requests, in order, until one is under way. */
@@ -117,12 +116,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (queued == null || queued.isEmpty()) {
       return;
     }
-    HttpObject o;
+    Object o;
     while (!closing && (o = queued.peek()) != null) {
       if (current == null) {
         dispatch(queued.poll());
-      } else if (current.takesRequestBody() && !(o instanceof HttpRequest)) {
-        current.fromDownstream((HttpContent) queued.poll());
+      } else if (current.takesRequestBody() && !RequestQueue.isHead(o)) {
+        current.fromDownstream(queued.poll());
       } else {
         break;
       }
@@ -130,17 +129,29 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.downstreamReadComplete();
     }
-    if (queued.size() <= MAX_QUEUED / 2) {
-      ctx.channel().config().setAutoRead(true);
+    queued.drained();
+  }
+
+  private void dispatch(Object o) {
+    if (o instanceof RawRequest r) {
+      beginRaw(r);
+    } else if (o instanceof HttpRequest req) {
+      begin(req);
+    } else {
+      RequestQueue.release(o);
     }
   }
 
-  private void dispatch(HttpObject o) {
-    if (o instanceof HttpRequest req) {
-      begin(req);
-    } else {
-      ReferenceCountUtil.release(o);
+  /** A request read as bytes, its head rewritten already: HTTP/1.1 to the upstream. */
+  private void beginRaw(RawRequest r) {
+    http10 = false;
+    keepAlive = !r.close;
+    headRequest = r.headMethod;
+    current = new Exchange(this, upstreams, r, plane.plan().select(r));
+    if (r.length == 0) {
+      current.fromDownstream(RawRequest.END);
     }
+    current.start();
   }
 
   private void begin(HttpRequest req) {
@@ -194,45 +205,54 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     current.start();
   }
 
-  /** Envoy's answer to a request its codec refuses: 400 (431, 414), and the connection closed. */
+  /**
+   * Envoy's answer to a request its codec refuses: 400 (431, 414), and the connection closed. As
+   * Envoy's delayed close: the output is shut after the answer and what the client still sends is
+   * read and dropped until it closes (at most {@link #DELAYED_CLOSE_MS}), so bytes arriving after
+   * the answer (a refused request's body) do not make the kernel reset the connection before the
+   * client has read the 400.
+   */
   private void refuse(Throwable cause) {
     closing = true;
-    ctx.writeAndFlush(EnvoyAnswers.refused(cause)).addListener(ChannelFutureListener.CLOSE);
+    Channel ch = ctx.channel();
+    ctx.writeAndFlush(EnvoyAnswers.refused(cause))
+        .addListener(
+            f -> {
+              if (!(ch instanceof DuplexChannel d) || !f.isSuccess()) {
+                ch.close();
+                return;
+              }
+              d.shutdownOutput();
+              ch.config().setAutoRead(true);
+              ch.eventLoop().schedule(() -> ch.close(), DELAYED_CLOSE_MS, TimeUnit.MILLISECONDS);
+            });
   }
 
   /** A piece of the response; its head is fitted to this client's HTTP version first. */
   void writeResponse(HttpObject msg, boolean last) {
     if (!http2Stream && msg instanceof HttpResponse r) {
-      fitHead(r, msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
+      int length = msg instanceof FullHttpResponse full ? full.content().readableBytes() : -1;
+      keepAlive = encoder.fitHead(r, length, headRequest, http10, keepAlive);
     }
     ctx.write(msg);
   }
 
-  private void fitHead(HttpResponse r, int fullLength) {
-    HttpHeaders rh = r.headers();
-    int code = r.status().code();
-    boolean bodiless = headRequest || code == 204 || code == 304 || code < 200;
-    boolean hasLength = rh.contains(HttpHeaderNames.CONTENT_LENGTH);
-    if (!hasLength && fullLength >= 0 && !bodiless) {
-      rh.set(HttpHeaderNames.CONTENT_LENGTH, fullLength);
-      hasLength = true;
-    }
-    if (http10) {
-      // no chunked framing in HTTP/1.0: a body of unknown length ends with the connection
-      rh.remove(HttpHeaderNames.TRANSFER_ENCODING);
-      keepAlive &= hasLength || bodiless;
-      rh.set(
-          HttpHeaderNames.CONNECTION,
-          keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-    } else {
-      if (!hasLength && !bodiless && !HttpUtil.isTransferEncodingChunked(r)) {
-        HttpUtil.setTransferEncodingChunked(r, true);
-      }
-      if (!keepAlive) {
-        rh.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-    }
-    encoder.respondingToHead(headRequest);
+  /** Whether responses may reach this client as the upstream's bytes: HTTP/1.1 clients. */
+  boolean takesRawResponses() {
+    return !http2Stream && !http10;
+  }
+
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  boolean headRequest() {
+    return headRequest;
+  }
+
+  /** Response bytes as they go on the wire, past the response encoder. */
+  void writeRaw(ByteBuf bytes) {
+    rawCtx.write(bytes);
   }
 
   /** The sidecar's own answer in place of the upstream's. */
@@ -322,8 +342,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   private void releaseQueued() {
     if (queued != null) {
-      queued.forEach(ReferenceCountUtil::release);
-      queued.clear();
+      queued.releaseAll();
     }
   }
 }

@@ -24,9 +24,10 @@ import java.util.List;
 
 /**
  * A new client connection's pipeline. The first bytes decide: the HTTP/2 connection preface (h2c
- * with prior knowledge) gets HTTP/2, anything else the strict HTTP/1 decoder, whose requests may
- * still ask {@code Upgrade: h2c}. Each HTTP/2 stream is a child channel speaking HTTP/1-style
- * messages to its own {@link DownstreamHandler}, so every protocol shares one request path.
+ * with prior knowledge) gets HTTP/2, anything else HTTP/1: plain requests read as bytes ({@link
+ * RawRequestDecoder}), the rest by the strict HTTP/1 decoder behind it, whose requests may still
+ * ask {@code Upgrade: h2c}. Each HTTP/2 stream is a child channel speaking HTTP/1-style messages to
+ * its own {@link DownstreamHandler}, so every protocol shares one request path.
  */
 final class DownstreamPipelines extends ChannelInitializer<Channel> {
   static final String H2C_UPGRADE = "h2c-upgrade";
@@ -63,6 +64,9 @@ final class DownstreamPipelines extends ChannelInitializer<Channel> {
 
   private void http1(ChannelPipeline p) {
     Http1ResponseEncoder encoder = new Http1ResponseEncoder();
+    // requests go upstream as bytes unless every one goes over HTTP/2 (APPPROTOCOL h2c, grpc)
+    boolean decoding = plane.protocol().http2Upstream(false, false, false);
+    p.addLast(new RawRequestDecoder(RawRequestDecoder.ascii(plane.timeoutHeader()), decoding));
     p.addLast(new StrictRequestDecoder());
     p.addLast(encoder);
     p.addLast(H2C_UPGRADE, h2cUpgrade(p));
@@ -73,6 +77,7 @@ final class DownstreamPipelines extends ChannelInitializer<Channel> {
   private HttpServerUpgradeHandler h2cUpgrade(ChannelPipeline p) {
     HttpServerUpgradeHandler.SourceCodec http1Gone =
         ctx -> {
+          p.remove(RawRequestDecoder.class);
           p.remove(StrictRequestDecoder.class);
           p.remove(Http1ResponseEncoder.class);
           p.remove(DownstreamHandler.class);

@@ -1,18 +1,16 @@
 package dev.intercept.sidecar;
 
 import dev.intercept.sidecar.RoutePlan.Upstream;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * 504, an upstream that cannot be reached a 503; once response headers are out, a failure cuts the
  * downstream.
  */
-final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter {
+final class Exchange extends ResponseClock.Timed
+    implements UpstreamPool.Waiter, RawResponseReader.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
   private final DownstreamHandler down;
   private final LoopUpstreams upstreams;
-  private final HttpRequest head;
+  private final OutgoingRequest request;
   private final boolean http2;
   private final boolean upgrade;
   private final boolean retriable;
@@ -42,10 +41,8 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
   private Channel up;
   private boolean reused;
   private boolean retried;
-  private final List<HttpContent> waiting = new ArrayList<>(2);
   private boolean requestDone;
   private boolean responseStarted;
-  private boolean responseDone;
   private boolean responseClose;
   private boolean ended;
 
@@ -56,19 +53,30 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
       Upstream target,
       boolean http2,
       boolean upgrade) {
+    this(down, upstreams, new OutgoingRequest(head), target, http2, upgrade);
+  }
+
+  /** A request read as bytes: HTTP/1.1 upstream, no upgrade. */
+  Exchange(DownstreamHandler down, LoopUpstreams upstreams, RawRequest raw, Upstream target) {
+    this(down, upstreams, new OutgoingRequest(raw), target, false, false);
+  }
+
+  private Exchange(
+      DownstreamHandler down,
+      LoopUpstreams upstreams,
+      OutgoingRequest request,
+      Upstream target,
+      boolean http2,
+      boolean upgrade) {
     this.down = down;
     this.upstreams = upstreams;
-    this.head = head;
+    this.request = request;
     this.target = target;
     this.counts = target.counts();
     counts.request();
     this.http2 = http2;
     this.upgrade = upgrade;
-    HttpMethod m = head.method();
-    this.retriable =
-        (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS)
-            && !head.headers().contains("transfer-encoding")
-            && head.headers().getInt("content-length", 0) == 0;
+    this.retriable = request.retriable;
     upstreams.started();
   }
 
@@ -81,21 +89,25 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     return !requestDone && !ended;
   }
 
-  /** A piece of the request body from the downstream. */
-  void fromDownstream(HttpContent content) {
+  /**
+   * A piece of the request body from the downstream: an {@link HttpContent} (for a request read as
+   * bytes, the bytes as the client sent them, then {@link RawRequest#END}).
+   */
+  void fromDownstream(Object piece) {
     if (ended) {
-      content.release();
+      ReferenceCountUtil.release(piece);
       return;
     }
-    boolean last = content instanceof LastHttpContent;
+    boolean last = piece == RawRequest.END || piece instanceof LastHttpContent;
     requestDone |= last;
-    counts.bytes(content.content().readableBytes(), 0);
-    if (up == null) {
-      waiting.add(content);
-      return;
+    if (piece instanceof HttpContent c) {
+      counts.bytes(c.content().readableBytes(), 0);
     }
     // flushed when the downstream's read ends: a head and its body leave in one write
-    up.write(content);
+    request.add(piece);
+    if (up == null) {
+      return;
+    }
     if (last) {
       armTimer();
     }
@@ -119,11 +131,14 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     up = ch;
     reused = wasReused;
     if (http2) {
-      ForwardedHeaders.stripHttp2Extensions(head.headers());
+      ForwardedHeaders.stripHttp2Extensions(request.head().headers());
+    } else {
+      boolean rawResponse = !upgrade && down.takesRawResponses();
+      ch.pipeline()
+          .get(RawResponseReader.class)
+          .expect(rawResponse ? this : null, down.headRequest(), down.keepAlive());
     }
-    up.write(head);
-    waiting.forEach(up::write);
-    waiting.clear();
+    request.sendTo(ch);
     if (!down.inRead()) {
       up.flush();
     }
@@ -168,10 +183,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
         ReferenceCountUtil.release(msg);
         return;
       }
-      responseStarted = true;
-      counts.answered(System.nanoTime() - startNanos);
-      cancelTimer();
-      responseClose = !http2 && !HttpUtil.isKeepAlive(r);
+      responseBegins(!http2 && !HttpUtil.isKeepAlive(r));
       ForwardedHeaders.stripHopByHop(r.headers(), false);
       if (http2) {
         ForwardedHeaders.stripHttp2Extensions(r.headers());
@@ -182,12 +194,41 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
       counts.bytes(0, c.content().readableBytes());
     }
     down.writeResponse(msg, last);
+    wrote(last);
+  }
+
+  private void responseBegins(boolean upstreamCloses) {
+    responseStarted = true;
+    counts.answered(System.nanoTime() - startNanos);
+    cancelTimer();
+    responseClose = upstreamCloses;
+  }
+
+  /** A piece of the response went down: the exchange ends with the last, else keeps pace. */
+  private void wrote(boolean last) {
     if (last) {
-      responseDone = true;
       end();
     } else if (!down.writable() && up != null) {
       up.config().setAutoRead(false);
     }
+  }
+
+  @Override
+  public void rawHead(boolean upstreamCloses) {
+    if (!ended) {
+      responseBegins(upstreamCloses);
+    }
+  }
+
+  @Override
+  public void rawBytes(ByteBuf bytes, long bodyBytes, boolean last) {
+    if (ended) {
+      bytes.release();
+      return;
+    }
+    counts.bytes(0, bodyBytes);
+    down.writeRaw(bytes);
+    wrote(last);
   }
 
   void upstreamReadComplete() {
@@ -221,10 +262,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
         target = upstreams.app();
       }
       cancelTimer();
-      if (requestDone) {
-        // the head goes again; a retried request has no body, only its end
-        waiting.add(LastHttpContent.EMPTY_LAST_CONTENT);
-      }
+      request.again(requestDone);
       start();
       return;
     }
@@ -233,6 +271,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     } else {
       ended = true;
       upstreams.ended();
+      request.release();
       down.abort();
     }
   }
@@ -245,8 +284,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     ended = true;
     upstreams.ended();
     cancelTimer();
-    waiting.forEach(ReferenceCountUtil::release);
-    waiting.clear();
+    request.release();
     if (up != null) {
       up.close();
     }
@@ -276,8 +314,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     ended = true;
     upstreams.ended();
     cancelTimer();
-    waiting.forEach(ReferenceCountUtil::release);
-    waiting.clear();
+    request.release();
     Channel u = up;
     up = null;
     if (u != null) {
@@ -291,6 +328,7 @@ final class Exchange extends ResponseClock.Timed implements UpstreamPool.Waiter 
     ended = true;
     upstreams.ended();
     cancelTimer();
+    request.release();
     Channel u = up;
     up = null;
     // an upstream that answered before the request ended keeps none of it: its connection closes

@@ -33,7 +33,10 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
     if (d.get(DownstreamPipelines.H2C_UPGRADE) != null) {
       d.remove(DownstreamPipelines.H2C_UPGRADE);
     }
-    u.remove("codec");
+    u.remove(RawResponseReader.NAME);
+    u.remove(UpstreamPool.ENCODER);
+    u.remove(UpstreamPool.DECODER);
+    d.remove(RawRequestDecoder.class);
     d.remove(StrictRequestDecoder.class);
     down.config().setAutoRead(true);
     up.config().setAutoRead(true);

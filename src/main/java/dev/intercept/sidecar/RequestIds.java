@@ -15,6 +15,11 @@ final class RequestIds {
   private RequestIds() {}
 
   static AsciiString next() {
+    return new AsciiString(bytes(), false);
+  }
+
+  /** A new id's 36 ASCII bytes. */
+  static byte[] bytes() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long hi = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
     long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
@@ -28,7 +33,7 @@ final class RequestIds {
     hex(lo >>> 48, b, 19, 4);
     b[23] = '-';
     hex(lo, b, 24, 12);
-    return new AsciiString(b, false);
+    return b;
   }
 
   /** The low {@code digits} hex digits of {@code v} into {@code b} at {@code at}. */

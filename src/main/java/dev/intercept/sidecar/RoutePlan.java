@@ -68,10 +68,16 @@ final class RoutePlan {
 
   /** The first matching route's upstream, else the app. */
   Upstream select(HttpRequest request) {
-    if (byRoute.isEmpty()) {
-      return app;
-    }
-    Route r = selector.select(name -> value(request, name));
+    return byRoute.isEmpty() ? app : select(name -> value(request, name));
+  }
+
+  /** The same for a request read as bytes ({@link RawRequest#value}). */
+  Upstream select(RawRequest request) {
+    return byRoute.isEmpty() ? app : select(request::value);
+  }
+
+  private Upstream select(RouteSelector.RequestView values) {
+    Route r = selector.select(values);
     return r == null ? app : byRoute.get(r);
   }
 

@@ -9,8 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -36,6 +36,11 @@ final class UpstreamPool {
   static final int MAX_IDLE = 64;
 
   static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  /** The HTTP/1.1 connection's codec, by name: a WebSocket upgrade removes it. */
+  static final String DECODER = "decoder";
+
+  static final String ENCODER = "encoder";
 
   /** Who waits for a channel: the exchange. */
   interface Waiter {
@@ -72,8 +77,11 @@ final class UpstreamPool {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    RawResponseReader raw = new RawResponseReader();
                     ch.pipeline()
-                        .addLast("codec", newClientCodec())
+                        .addLast(RawResponseReader.NAME, raw)
+                        .addLast(DECODER, raw.decoder())
+                        .addLast(ENCODER, new HttpRequestEncoder())
                         .addLast("upstream", new UpstreamHandler(null));
                   }
                 });
@@ -97,14 +105,11 @@ final class UpstreamPool {
                 });
   }
 
-  static HttpClientCodec newClientCodec() {
-    return new HttpClientCodec(
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(StrictRequestDecoder.MAX_HEAD)
-            .setMaxHeaderSize(StrictRequestDecoder.MAX_HEAD)
-            .setMaxChunkSize(64 * 1024),
-        false,
-        false);
+  static HttpDecoderConfig decoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(StrictRequestDecoder.MAX_HEAD)
+        .setMaxHeaderSize(StrictRequestDecoder.MAX_HEAD)
+        .setMaxChunkSize(64 * 1024);
   }
 
   void acquire(boolean viaHttp2, Exchange exchange) {
@@ -141,6 +146,7 @@ final class UpstreamPool {
   void release(Channel ch, boolean reusable) {
     busy.remove(ch);
     ch.pipeline().get(UpstreamHandler.class).detach();
+    ch.pipeline().get(RawResponseReader.class).idle();
     if (!reusable || closed || !ch.isActive() || idle.size() >= MAX_IDLE) {
       ch.close();
       return;
