@@ -74,7 +74,7 @@ public class TunnelServer implements AutoCloseable {
     sshd = SshServer.setUpDefaultServer();
     sshd.setHost(settings.listenHost());
     sshd.setPort(settings.port());
-    TunnelTransport.apply(sshd);
+    TunnelTransport.apply(sshd, Runtime.getRuntime().availableProcessors());
     // a quiet tunnel is not an idle one: liveness is the keepalives' job
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
     sshd.setPasswordAuthenticator(null);
