@@ -18,11 +18,7 @@ final class TunnelTransport {
    * client's one tunnel needs one, the proxy one per core.
    */
   static void apply(AbstractFactoryManager m, int loops) {
-    String io = System.getProperty("intercept.tunnel.io", "netty"); // TEMP: bench only
-    int n = Integer.getInteger("intercept.tunnel.loops", loops); // TEMP: bench only
-    if (io.equals("netty")) {
-      m.setIoServiceFactoryFactory(NettyIoFactory.loops(n));
-    }
+    m.setIoServiceFactoryFactory(NettyIoFactory.loops(loops));
     m.setCipherFactories(preferredCiphers());
     // without it every small request stalls 30-40 ms on Nagle + delayed ACK
     CoreModuleProperties.TCP_NODELAY.set(m, true);
