@@ -41,7 +41,7 @@ mkdir -p /run/sshd  # sshd's privilege-separation directory
 /usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -D -e 2>"$SSHD_DIR/sshd.log" &
 SSHD_PID=$!
 trap 'kill $SSHD_PID 2>/dev/null; rm -rf "$SSHD_DIR"' EXIT
-# TUNNEL_JAVA_OPTS: e.g. -Dbench.jvmFlags=-Dorg.apache.sshd.config.nio-workers=1 (reaches proxy and client)
-java -cp "$CP" ${TUNNEL_JAVA_OPTS:-} -Dintercept.jar="$PWD/target/intercept.jar" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
+# INTERCEPT_JAR: another build to measure (default target/intercept.jar). TUNNEL_JAVA_OPTS: e.g. -Dbench.jvmFlags=-Dorg.apache.sshd.config.nio-workers=1 (reaches proxy and client)
+java -cp "$CP" ${TUNNEL_JAVA_OPTS:-} -Dintercept.jar="${INTERCEPT_JAR:-$PWD/target/intercept.jar}" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
   "$SSHD_DIR/client_key" "$SSHD_DIR/known_hosts" "${TUNNEL_REPS:-3}" "${TUNNEL_REQUESTS:-1000}" \
   2>>bench-out/activation-runs.txt

@@ -74,7 +74,7 @@ public class TunnelServer implements AutoCloseable {
     sshd = SshServer.setUpDefaultServer();
     sshd.setHost(settings.listenHost());
     sshd.setPort(settings.port());
-    TunnelTransport.apply(sshd);
+    TunnelTransport.apply(sshd, Runtime.getRuntime().availableProcessors());
     // a quiet tunnel is not an idle one: liveness is the keepalives' job
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
     sshd.setPasswordAuthenticator(null);
@@ -264,9 +264,11 @@ public class TunnelServer implements AutoCloseable {
       Intercept i = session.getAttribute(INTERCEPT);
       ServerSession previous = i == null ? null : holders.get(i.key());
       if (previous != null && previous != session) {
-        // the client reconnected before this replica noticed its old session die: the new one wins
+        // the client reconnected before this replica noticed its old session die: the new one wins.
+        // At once: this runs on an SSH event loop, which may be the old session's own, so waiting
+        // for a graceful close (answers from a peer that is likely gone) would stall the loop
         LOG.info("intercept {} reconnected: closing its previous session", i.key());
-        previous.close(false).await(DIRECTORY_TIMEOUT_S, TimeUnit.SECONDS);
+        previous.close(true);
       }
       SshdSocketAddress bound = super.localPortForwardingRequested(local);
       if (bound == null) {

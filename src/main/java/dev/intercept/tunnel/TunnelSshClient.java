@@ -35,7 +35,7 @@ public final class TunnelSshClient {
    */
   public static SshClient start() {
     SshClient client = SshClient.setUpDefaultClient();
-    TunnelTransport.apply(client);
+    TunnelTransport.apply(client, 1);
     CoreModuleProperties.FORWARD_REQUEST_TIMEOUT.set(client, FORWARD_TIMEOUT);
     client.setForwardingFilter(
         new ForwardingFilter() {

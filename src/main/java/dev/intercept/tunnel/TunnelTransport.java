@@ -1,5 +1,6 @@
 package dev.intercept.tunnel;
 
+import dev.intercept.tunnel.netty.NettyIoFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.NamedFactory;
@@ -12,7 +13,12 @@ import org.apache.sshd.core.CoreModuleProperties;
 final class TunnelTransport {
   private TunnelTransport() {}
 
-  static void apply(AbstractFactoryManager m) {
+  /**
+   * {@code loops}: the Netty event loops of the SSH transport ({@link NettyIoFactory}); the
+   * client's one tunnel needs one, the proxy one per core.
+   */
+  static void apply(AbstractFactoryManager m, int loops) {
+    m.setIoServiceFactoryFactory(NettyIoFactory.loops(loops));
     m.setCipherFactories(preferredCiphers());
     // without it every small request stalls 30-40 ms on Nagle + delayed ACK
     CoreModuleProperties.TCP_NODELAY.set(m, true);
