@@ -1,7 +1,6 @@
 package dev.intercept.sidecar;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -69,18 +68,19 @@ final class RawRequest {
   private String header(String name) {
     byte[] lower = name.getBytes(StandardCharsets.ISO_8859_1);
     String found = null;
-    int end = head.writerIndex();
-    int p = head.forEachByte(head.readerIndex(), end - head.readerIndex(), ByteProcessor.FIND_LF);
-    p++;
-    while (p < end) {
-      int lf = head.forEachByte(p, end - p, ByteProcessor.FIND_LF);
-      int colon = head.forEachByte(p, lf - p, b -> b != ':');
-      if (colon > p && ResponseHead.is(head, p, colon - p, lower)) {
-        int v = colon + 1;
-        while (v < lf && (head.getByte(v) == ' ' || head.getByte(v) == '\t')) {
-          v++;
-        }
-        String value = ascii(v, lf - 1 - v); // lines here end in CRLF
+    int end = head.writerIndex() - head.readerIndex();
+    byte[] h = HeadBytes.copy(head, head.readerIndex(), head.writerIndex());
+    int p = HeadBytes.indexOf(h, 0, end, (byte) '\n') + 1;
+    while (p > 0 && p < end) {
+      int lf = HeadBytes.indexOf(h, p, end, (byte) '\n');
+      if (lf < 0) {
+        break;
+      }
+      int colon = HeadBytes.indexOf(h, p, lf, (byte) ':');
+      if (colon > p && HeadBytes.is(h, p, colon - p, lower)) {
+        int v = HeadBytes.skipSpace(h, colon + 1, lf);
+        // lines here end in CRLF
+        String value = new String(h, v, Math.max(0, lf - 1 - v), StandardCharsets.ISO_8859_1);
         found = found == null ? value : found + "," + value;
       }
       p = lf + 1;

@@ -1,10 +1,9 @@
 package dev.intercept.sidecar;
 
-import static dev.intercept.sidecar.ResponseHead.is;
+import static dev.intercept.sidecar.HeadBytes.is;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -66,21 +65,23 @@ final class RequestHead {
    */
   static RawRequest parse(
       ByteBuf b, int start, int end, byte[] peer, byte[] timeout, ByteBufAllocator alloc) {
-    int lf = b.forEachByte(start, end - start, ByteProcessor.FIND_LF);
-    int lineEnd = lf > start && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    int sp = b.forEachByte(start, lineEnd - start, ByteProcessor.FIND_ASCII_SPACE);
+    int n = end - start;
+    byte[] h = HeadBytes.copy(b, start, end);
+    int lf = HeadBytes.indexOf(h, 0, n, (byte) '\n');
+    int lineEnd = HeadBytes.lineStop(h, 0, lf);
+    int sp = HeadBytes.indexOf(h, 0, lineEnd, (byte) ' ');
     int target = sp + 1;
     int sp2 = lineEnd - HTTP11.length;
-    if (sp <= start || !ResponseHead.token(b, start, sp) || sp2 <= target) {
+    if (sp <= 0 || !HeadBytes.token(h, 0, sp) || sp2 <= target) {
       return null;
     }
-    if (!ResponseHead.startsWith(b, sp2, HTTP11) || !visible(b, target, sp2)) {
+    if (!HeadBytes.startsWith(h, sp2, HTTP11) || !HeadBytes.visible(h, target, sp2)) {
       return null;
     }
-    ByteBuf out = alloc.buffer(end - start + 192 + 2 * peer.length);
-    out.writeBytes(b, start, sp2 - start).writeBytes(HTTP11, 0, HTTP11.length);
+    ByteBuf out = alloc.buffer(n + 192 + 2 * peer.length);
+    out.writeBytes(h, 0, sp2).writeBytes(HTTP11, 0, HTTP11.length);
     Scan s = new Scan();
-    if (!headers(b, lf + 1, end, out, s)) {
+    if (!headers(h, lf + 1, n, out, s)) {
       out.release();
       return null;
     }
@@ -94,15 +95,14 @@ final class RequestHead {
       out.writeBytes(REQUEST_ID_LINE).writeBytes(RequestIds.bytes());
     }
     out.writeBytes(TIMEOUT_LINE).writeBytes(timeout).writeBytes(CRLF_CRLF);
-    int methodEnd = sp - start;
     // methods are case-sensitive: HEAD is not head
-    boolean head = ResponseHead.startsWith(b, start, HEAD_UPPER) && methodEnd == 4;
+    boolean head = sp == 4 && HeadBytes.startsWith(h, 0, HEAD_UPPER);
     boolean idempotent =
         head
-            || (methodEnd == 3 && ResponseHead.startsWith(b, start, GET_UPPER))
-            || (methodEnd == 7 && ResponseHead.startsWith(b, start, OPTIONS_UPPER));
+            || (sp == 3 && HeadBytes.startsWith(h, 0, GET_UPPER))
+            || (sp == 7 && HeadBytes.startsWith(h, 0, OPTIONS_UPPER));
     long length = s.chunked ? ResponseHead.CHUNKED : Math.max(s.length, 0);
-    return new RawRequest(out, methodEnd, sp2 - start, length, s.close, head, idempotent);
+    return new RawRequest(out, sp, sp2, length, s.close, head, idempotent);
   }
 
   /** What the header lines said. */
@@ -116,28 +116,22 @@ final class RequestHead {
   }
 
   /** Copies the header lines that cross; false (nothing to release) if the head is not plain. */
-  private static boolean headers(ByteBuf b, int p, int end, ByteBuf out, Scan s) {
+  private static boolean headers(byte[] h, int p, int end, ByteBuf out, Scan s) {
     boolean ok = true;
     while (ok && p < end) {
-      int lf = b.forEachByte(p, end - p, ByteProcessor.FIND_LF);
-      int stop = lf > p && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+      int lf = HeadBytes.indexOf(h, p, end, (byte) '\n');
+      int stop = HeadBytes.lineStop(h, p, lf);
       if (stop == p) {
         break;
       }
-      int colon = b.forEachByte(p, stop - p, c -> c != ':');
-      if (colon <= p || !ResponseHead.token(b, p, colon)) {
+      int colon = HeadBytes.indexOf(h, p, stop, (byte) ':');
+      if (colon <= p || !HeadBytes.token(h, p, colon)) {
         ok = false;
         break;
       }
-      int v = colon + 1;
-      while (v < stop && (b.getByte(v) == ' ' || b.getByte(v) == '\t')) {
-        v++;
-      }
-      int ve = stop;
-      while (ve > v && (b.getByte(ve - 1) == ' ' || b.getByte(ve - 1) == '\t')) {
-        ve--;
-      }
-      ok = ResponseHead.text(b, v, ve) && header(b, p, colon - p, v, ve, out, s);
+      int v = HeadBytes.skipSpace(h, colon + 1, stop);
+      int ve = HeadBytes.trimEnd(h, v, stop);
+      ok = HeadBytes.text(h, v, ve) && header(h, p, colon - p, v, ve, out, s);
       p = lf + 1;
     }
     if (!ok || (s.chunked && s.length >= 0)) {
@@ -150,97 +144,80 @@ final class RequestHead {
   }
 
   /** One header: noted, copied or dropped; false if the head is not plain. */
-  private static boolean header(ByteBuf b, int p, int n, int v, int ve, ByteBuf out, Scan s) {
+  private static boolean header(byte[] h, int p, int n, int v, int ve, ByteBuf out, Scan s) {
     boolean copy = true;
-    if (is(b, p, n, HOST)) {
+    if (is(h, p, n, HOST)) {
       if (s.host) {
         return false;
       }
       s.host = true;
-    } else if (is(b, p, n, CONTENT_LENGTH)) {
+    } else if (is(h, p, n, CONTENT_LENGTH)) {
       if (s.length >= 0) {
         return false;
       }
-      s.length = ResponseHead.number(b, v, ve);
+      s.length = HeadBytes.number(h, v, ve);
       if (s.length < 0) {
         return false;
       }
-    } else if (is(b, p, n, TRANSFER_ENCODING)) {
-      if (s.chunked || !is(b, v, ve - v, CHUNKED)) {
+    } else if (is(h, p, n, TRANSFER_ENCODING)) {
+      if (s.chunked || !is(h, v, ve - v, CHUNKED)) {
         return false;
       }
       s.chunked = true;
-    } else if (is(b, p, n, CONNECTION)) {
-      if (!connection(b, v, ve, s)) {
+    } else if (is(h, p, n, CONNECTION)) {
+      if (!connection(h, v, ve, s)) {
         return false;
       }
       copy = false;
-    } else if (is(b, p, n, UPGRADE) || is(b, p, n, EXPECT)) {
+    } else if (is(h, p, n, UPGRADE) || is(h, p, n, EXPECT)) {
       return false;
-    } else if (is(b, p, n, CONTENT_TYPE)) {
-      if (ve - v >= GRPC.length && is(b, v, GRPC.length, GRPC)) {
+    } else if (is(h, p, n, CONTENT_TYPE)) {
+      if (ve - v >= GRPC.length && is(h, v, GRPC.length, GRPC)) {
         return false;
       }
-    } else if (is(b, p, n, TE)) {
-      copy = is(b, v, ve - v, TRAILERS);
-    } else if (is(b, p, n, XFF)) {
+    } else if (is(h, p, n, TE)) {
+      copy = is(h, v, ve - v, TRAILERS);
+    } else if (is(h, p, n, XFF)) {
       if (s.xff == null) {
         s.xff = out.alloc().buffer(ve - v + 32);
       } else {
         s.xff.writeByte(',');
       }
-      s.xff.writeBytes(b, v, ve - v);
+      s.xff.writeBytes(h, v, ve - v);
       copy = false;
-    } else if (is(b, p, n, X_REQUEST_ID)) {
+    } else if (is(h, p, n, X_REQUEST_ID)) {
       s.requestId = true;
-    } else if (is(b, p, n, KEEP_ALIVE)) {
+    } else if (is(h, p, n, KEEP_ALIVE)) {
       copy = false;
     } else {
       for (byte[] d : DROPPED) {
-        if (is(b, p, n, d)) {
+        if (is(h, p, n, d)) {
           copy = false;
           break;
         }
       }
     }
     if (copy) {
-      out.writeByte('\r').writeByte('\n').writeBytes(b, p, n).writeByte(':').writeByte(' ');
-      out.writeBytes(b, v, ve - v);
+      out.writeByte('\r').writeByte('\n').writeBytes(h, p, n).writeByte(':').writeByte(' ');
+      out.writeBytes(h, v, ve - v);
     }
     return true;
   }
 
   /** Connection: close and keep-alive only; any other option or name is the decoder's. */
-  private static boolean connection(ByteBuf b, int v, int ve, Scan s) {
+  private static boolean connection(byte[] h, int v, int ve, Scan s) {
     int i = v;
     while (i <= ve) {
-      int comma = i < ve ? b.forEachByte(i, ve - i, ByteProcessor.FIND_COMMA) : -1;
+      int comma = HeadBytes.indexOf(h, i, ve, (byte) ',');
       int e = comma < 0 ? ve : comma;
-      int t0 = i;
-      while (t0 < e && (b.getByte(t0) == ' ' || b.getByte(t0) == '\t')) {
-        t0++;
-      }
-      int t1 = e;
-      while (t1 > t0 && (b.getByte(t1 - 1) == ' ' || b.getByte(t1 - 1) == '\t')) {
-        t1--;
-      }
-      if (is(b, t0, t1 - t0, CLOSE)) {
+      int t0 = HeadBytes.skipSpace(h, i, e);
+      int t1 = HeadBytes.trimEnd(h, t0, e);
+      if (is(h, t0, t1 - t0, CLOSE)) {
         s.close = true;
-      } else if (t1 > t0 && !is(b, t0, t1 - t0, KEEP_ALIVE)) {
+      } else if (t1 > t0 && !is(h, t0, t1 - t0, KEEP_ALIVE)) {
         return false;
       }
       i = e + 1;
-    }
-    return true;
-  }
-
-  /** The request target: visible ASCII only. */
-  private static boolean visible(ByteBuf b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte c = b.getByte(i);
-      if (c <= 0x20 || c == 0x7f) {
-        return false;
-      }
     }
     return true;
   }

@@ -33,8 +33,6 @@ final class ResponseHead {
   private static final byte[] CLOSE = ascii("close");
   private static final byte[] CONNECTION_CLOSE = ascii("connection: close\r\n");
 
-  private static final ByteProcessor FIND_COLON = new ByteProcessor.IndexOfProcessor((byte) ':');
-
   /** The status code of the last head parsed. */
   int status;
 
@@ -83,17 +81,19 @@ final class ResponseHead {
       boolean headRequest,
       boolean keepAlive,
       ByteBufAllocator alloc) {
-    int lineEnd = b.forEachByte(start, end - start, ByteProcessor.FIND_LF);
-    if (lineEnd - start < 12 || !startsWith(b, start, HTTP11)) {
+    int n = end - start;
+    byte[] h = HeadBytes.copy(b, start, end);
+    int lineEnd = HeadBytes.indexOf(h, 0, n, (byte) '\n');
+    if (lineEnd < 12 || !HeadBytes.startsWith(h, 0, HTTP11)) {
       return null;
     }
-    status = digit(b, start + 9) * 100 + digit(b, start + 10) * 10 + digit(b, start + 11);
-    byte after = b.getByte(start + 12);
+    status = digit(h[9]) * 100 + digit(h[10]) * 10 + digit(h[11]);
+    byte after = h[12];
     if (status < 200 || status > 999 || (after != ' ' && after != '\r' && after != '\n')) {
       return null;
     }
-    ByteBuf out = alloc.buffer(end - start + CONNECTION_CLOSE.length + 2 + room(b, end));
-    if (!copyHeaders(b, start, lineEnd, end, out)) {
+    ByteBuf out = alloc.buffer(n + CONNECTION_CLOSE.length + 2 + room(b, end));
+    if (!copyHeaders(h, lineEnd, n, out)) {
       out.release();
       return null;
     }
@@ -118,164 +118,70 @@ final class ResponseHead {
     return after <= 4096 ? after : 0;
   }
 
-  /** The status line and the headers that cross; false for a head the plane does not relay. */
-  private boolean copyHeaders(ByteBuf b, int start, int lineEnd, int end, ByteBuf out) {
+  /**
+   * The status line and the headers that cross, from the head's bytes {@code h} (its status line
+   * ending at {@code lineEnd}, the head at {@code end}); false for a head the plane does not relay.
+   */
+  private boolean copyHeaders(byte[] h, int lineEnd, int end, ByteBuf out) {
     length = NONE;
     chunked = false;
     close = false;
     boolean transferEncoding = false;
-    line(b, start, lineEnd, out);
+    line(h, 0, lineEnd, out);
     int p = lineEnd + 1;
     while (p < end) {
-      int lf = b.forEachByte(p, end - p, ByteProcessor.FIND_LF);
-      int stop = lf > p && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+      int lf = HeadBytes.indexOf(h, p, end, (byte) '\n');
+      int stop = HeadBytes.lineStop(h, p, lf);
       if (stop == p) {
         break; // the blank line
       }
-      int colon = b.forEachByte(p, stop - p, FIND_COLON);
-      if (colon <= p || !token(b, p, colon)) {
+      int colon = HeadBytes.indexOf(h, p, stop, (byte) ':');
+      if (colon <= p || !HeadBytes.token(h, p, colon)) {
         return false; // also an obsolete line fold: it starts with a space
       }
-      int v = colon + 1;
-      while (v < stop && (b.getByte(v) == ' ' || b.getByte(v) == '\t')) {
-        v++;
-      }
-      int ve = stop;
-      while (ve > v && (b.getByte(ve - 1) == ' ' || b.getByte(ve - 1) == '\t')) {
-        ve--;
-      }
-      if (!text(b, v, ve)) {
+      int v = HeadBytes.skipSpace(h, colon + 1, stop);
+      int ve = HeadBytes.trimEnd(h, v, stop);
+      if (!HeadBytes.text(h, v, ve)) {
         return false;
       }
       int n = colon - p;
-      if (is(b, p, n, CONTENT_LENGTH)) {
-        long l = number(b, v, ve);
+      if (HeadBytes.is(h, p, n, CONTENT_LENGTH)) {
+        long l = HeadBytes.number(h, v, ve);
         if (l < 0 || (length != NONE && length != l)) {
           return false;
         }
         length = l;
-      } else if (is(b, p, n, TRANSFER_ENCODING)) {
-        if (transferEncoding || !is(b, v, ve - v, CHUNKED_VALUE)) {
+      } else if (HeadBytes.is(h, p, n, TRANSFER_ENCODING)) {
+        if (transferEncoding || !HeadBytes.is(h, v, ve - v, CHUNKED_VALUE)) {
           return false; // codings other than chunked alone: the codec's business
         }
         transferEncoding = chunked = true;
-      } else if (is(b, p, n, CONNECTION)) {
-        close |= hasToken(b, v, ve, CLOSE);
+      } else if (HeadBytes.is(h, p, n, CONNECTION)) {
+        close |= HeadBytes.hasToken(h, v, ve, CLOSE);
         p = lf + 1;
         continue;
-      } else if (is(b, p, n, KEEP_ALIVE)
-          || is(b, p, n, PROXY_CONNECTION)
-          || is(b, p, n, HTTP2_SETTINGS)
-          || is(b, p, n, UPGRADE)
-          || (is(b, p, n, TE) && !is(b, v, ve - v, TRAILERS))) {
+      } else if (HeadBytes.is(h, p, n, KEEP_ALIVE)
+          || HeadBytes.is(h, p, n, PROXY_CONNECTION)
+          || HeadBytes.is(h, p, n, HTTP2_SETTINGS)
+          || HeadBytes.is(h, p, n, UPGRADE)
+          || (HeadBytes.is(h, p, n, TE) && !HeadBytes.is(h, v, ve - v, TRAILERS))) {
         p = lf + 1;
         continue;
       }
-      line(b, p, stop, out);
+      line(h, p, stop, out);
       p = lf + 1;
     }
     // both framings at once: the codec's (and Envoy's) call, not a byte relay's
     return !(transferEncoding && length != NONE);
   }
 
-  private static void line(ByteBuf b, int from, int lf, ByteBuf out) {
-    int stop = lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    out.writeBytes(b, from, stop - from).writeByte('\r').writeByte('\n');
+  private static void line(byte[] h, int from, int lf, ByteBuf out) {
+    int stop = HeadBytes.lineStop(h, from, lf);
+    out.writeBytes(h, from, stop - from).writeByte('\r').writeByte('\n');
   }
 
-  static boolean startsWith(ByteBuf b, int at, byte[] s) {
-    for (int i = 0; i < s.length; i++) {
-      if (b.getByte(at + i) != s[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int digit(ByteBuf b, int at) {
-    int d = b.getByte(at) - '0';
+  private static int digit(byte c) {
+    int d = c - '0';
     return d >= 0 && d <= 9 ? d : -1000;
-  }
-
-  /** Case-insensitive comparison with a lower-case ASCII name. */
-  static boolean is(ByteBuf b, int at, int n, byte[] lower) {
-    if (n != lower.length) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      int c = b.getByte(at + i);
-      if (c >= 'A' && c <= 'Z') {
-        c += 'a' - 'A';
-      }
-      if (c != lower[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** A decimal length (digits only, at most 18 of them), or -1. */
-  static long number(ByteBuf b, int from, int to) {
-    if (from == to || to - from > 18) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      int d = b.getByte(i) - '0';
-      if (d < 0 || d > 9) {
-        return -1;
-      }
-      v = v * 10 + d;
-    }
-    return v;
-  }
-
-  /** Whether a comma-separated list holds {@code lower} as one of its tokens. */
-  static boolean hasToken(ByteBuf b, int from, int to, byte[] lower) {
-    int i = from;
-    while (i < to) {
-      int comma = b.forEachByte(i, to - i, ByteProcessor.FIND_COMMA);
-      int e = comma < 0 ? to : comma;
-      int s = i;
-      while (s < e && (b.getByte(s) == ' ' || b.getByte(s) == '\t')) {
-        s++;
-      }
-      int t = e;
-      while (t > s && (b.getByte(t - 1) == ' ' || b.getByte(t - 1) == '\t')) {
-        t--;
-      }
-      if (is(b, s, t - s, lower)) {
-        return true;
-      }
-      i = e + 1;
-    }
-    return false;
-  }
-
-  /** RFC 9110 token characters: what a header name may hold. */
-  static boolean token(ByteBuf b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int c = b.getByte(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** A header value's bytes: visible characters, spaces and tabs, no other control character. */
-  static boolean text(ByteBuf b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int c = b.getByte(i) & 0xff;
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -9,9 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Plain HTTP/1.1 over a socket, so a test can send the Host the seed's curl sends. */
 public final class Http {
@@ -107,20 +108,31 @@ public final class Http {
   /**
    * Free loopback ports for a forward-port pool (bound and released: the OS hands out others next).
    */
+  /**
+   * {@code n} ports free now, for a process to bind later, drawn from below the kernel's ephemeral
+   * range (32768 and up here): a port from that range, once released, can be handed to any outgoing
+   * connection or port-0 listener before its owner binds it ("Address already in use").
+   */
   public static String freePorts(int n) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(ss);
-        b.append(i == 0 ? "" : ",").append(ss.getLocalPort());
+    StringBuilder b = new StringBuilder();
+    Set<Integer> picked = new HashSet<>();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int tries = 0; picked.size() < n; tries++) {
+      if (tries > 10_000) {
+        throw new IOException("no free port found below 32768");
       }
-      return b.toString();
-    } finally {
-      for (ServerSocket ss : held) {
-        ss.close();
+      int port = random.nextInt(12_000, 32_000);
+      if (picked.contains(port)) {
+        continue;
       }
+      try (ServerSocket ss = new ServerSocket()) {
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      } catch (IOException taken) {
+        continue;
+      }
+      b.append(picked.isEmpty() ? "" : ",").append(port);
+      picked.add(port);
     }
+    return b.toString();
   }
 }
