@@ -139,12 +139,29 @@ CONF
 haproxy -f "$DIR/haproxy.cfg" -db >"$DIR/haproxy.out" 2>&1 &
 HAPROXY_PID=$!
 PIDS+=($HAPROXY_PID)
+# a second HAProxy that also adds the five request headers the sidecar adds (as Envoy does):
+# x-forwarded-for, x-forwarded-proto, x-envoy-external-address, x-request-id and
+# x-envoy-expected-rq-timeout-ms; through the tunnel, those bytes cost the laptop's side
+HAP2=$(free_port)
+sed -e "s/bind 127.0.0.1:$HAP/bind 127.0.0.1:$HAP2/" -e 's/^frontend sidecar$/frontend sidecar\
+  option forwardfor\
+  unique-id-format %{+X}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid\
+  unique-id-header x-request-id\
+  http-request set-header x-forwarded-proto http\
+  http-request set-header x-envoy-external-address %ci\
+  http-request set-header x-envoy-expected-rq-timeout-ms 15000/' \
+  "$DIR/haproxy.cfg" >"$DIR/haproxy-headers.cfg"
+haproxy -f "$DIR/haproxy-headers.cfg" -db >"$DIR/haproxy-headers.out" 2>&1 &
+HAPROXY2_PID=$!
+PIDS+=($HAPROXY2_PID)
 for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop && break; sleep 0.1; done
 curl -s "http://127.0.0.1:$HAP/ark3" | grep -q laptop || { echo "haproxy does not route" >&2; exit 1; }
+curl -s "http://127.0.0.1:$HAP2/ark3" | grep -q laptop || { echo "haproxy (headers) does not route" >&2; exit 1; }
 
 if [ -n "${HOLD:-}" ]; then
   # for profiling by hand: everything stays up until this script is stopped
   echo "sidecar=127.0.0.1:$SIDECAR (pid $SIDECAR_PID) haproxy=127.0.0.1:$HAP (pid $HAPROXY_PID)" \
+    "haproxy-with-headers=127.0.0.1:$HAP2" \
     "app=127.0.0.1:$APP laptop=127.0.0.1:$LAPTOP tunnel=127.0.0.1:$FWD"
   # a TERM (kill PID) ends it at once, and the EXIT trap stops everything it started
   trap 'exit 0' TERM
@@ -177,28 +194,31 @@ echo "warm-up: ${WARMUP} s on each" >&2
 run "http://127.0.0.1:$SIDECAR/foo/bar" "$WARMUP" "$SIDECAR_PID" >/dev/null
 run "http://127.0.0.1:$SIDECAR/ark3" "$((WARMUP / 2))" "$SIDECAR_PID" >/dev/null
 run "http://127.0.0.1:$HAP/foo/bar" 3 "$HAPROXY_PID" >/dev/null
+run "http://127.0.0.1:$HAP2/foo/bar" 3 "$HAPROXY2_PID" >/dev/null
 
 echo "| case | who | req/s | p50 ms | p99 ms | CPU ms / 10k req | runs |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-measure() { # CASE PATH
-  local label=$1 path=$2
+measure() { # CASE PATH [HAPROXY_PORT HAPROXY_PID HAPROXY_NAME]
+  local label=$1 path=$2 hport=${3:-$HAP} hpid=${4:-$HAPROXY_PID} hname=${5:-HAProxy}
   : >"$DIR/h" && : >"$DIR/s"
   for r in $(seq 1 "$ROUNDS"); do
-    run "http://127.0.0.1:$HAP$path" "$SECS" "$HAPROXY_PID" >>"$DIR/h"
+    run "http://127.0.0.1:$hport$path" "$SECS" "$hpid" >>"$DIR/h"
     run "http://127.0.0.1:$SIDECAR$path" "$SECS" "$SIDECAR_PID" >>"$DIR/s"
     echo "  round $r: haproxy $(tail -1 "$DIR/h") | sidecar $(tail -1 "$DIR/s")" >&2
   done
   for who in h s; do
-    local name=HAProxy
+    local name=$hname
     [ $who = s ] && name="sidecar (built-in)"
     echo "| $label | $name | $(cut -d' ' -f1 "$DIR/$who" | median) | $(cut -d' ' -f2 "$DIR/$who" | median) | $(cut -d' ' -f3 "$DIR/$who" | median) | $(cut -d' ' -f4 "$DIR/$who" | median) | $ROUNDS × ${SECS} s |"
   done
   # each round's two runs share the machine's minutes: their ratios are steadier than the medians'
   paste -d' ' "$DIR/h" "$DIR/s" | awk '{ print $5 / $1, $6 / $2, $7 / $3, $8 / $4 }' >"$DIR/r"
-  echo "| $label | sidecar ÷ HAProxy, median of the rounds' ratios | $(cut -d' ' -f1 "$DIR/r" | median) | $(cut -d' ' -f2 "$DIR/r" | median) | $(cut -d' ' -f3 "$DIR/r" | median) | $(cut -d' ' -f4 "$DIR/r" | median) | |"
+  echo "| $label | sidecar ÷ $hname, median of the rounds' ratios | $(cut -d' ' -f1 "$DIR/r" | median) | $(cut -d' ' -f2 "$DIR/r" | median) | $(cut -d' ' -f3 "$DIR/r" | median) | $(cut -d' ' -f4 "$DIR/r" | median) | |"
 }
 measure "/foo/bar, intercept active (to the app)" /foo/bar
 measure "/ark3, matched (through the tunnel)" /ark3
+measure "/ark3, matched (through the tunnel)" /ark3 "$HAP2" "$HAPROXY2_PID" \
+  "HAProxy adding the sidecar's 5 headers"
 kill "$CLIENT_PID"
 for _ in $(seq 1 100); do
   curl -s "http://127.0.0.1:$SIDECAR/ark3" | grep -q app && break
