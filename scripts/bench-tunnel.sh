@@ -42,6 +42,10 @@ mkdir -p /run/sshd  # sshd's privilege-separation directory
 SSHD_PID=$!
 trap 'kill $SSHD_PID 2>/dev/null; rm -rf "$SSHD_DIR"' EXIT
 # INTERCEPT_JAR: another build to measure (default target/intercept.jar). TUNNEL_JAVA_OPTS: e.g. -Dbench.jvmFlags=-Dorg.apache.sshd.config.nio-workers=1 (reaches proxy and client)
-java -cp "$CP" ${TUNNEL_JAVA_OPTS:-} -Dintercept.jar="${INTERCEPT_JAR:-$PWD/target/intercept.jar}" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
+# proxy and client run as they ship, through bin/intercept and the JVM flags it gives each role
+# (the client's `intercept` keeps C2 for AES-GCM); another build's jar runs with java -jar
+LAUNCHER=true
+[ -n "${INTERCEPT_JAR:-}" ] && LAUNCHER=false
+java -cp "$CP" ${TUNNEL_JAVA_OPTS:-} -Dbench.launcher="$LAUNCHER" -Dintercept.jar="${INTERCEPT_JAR:-$PWD/target/intercept.jar}" dev.intercept.bench.TunnelBench "$SSHD_PORT" \
   "$SSHD_DIR/client_key" "$SSHD_DIR/known_hosts" "${TUNNEL_REPS:-3}" "${TUNNEL_REQUESTS:-1000}" \
   2>>bench-out/activation-runs.txt

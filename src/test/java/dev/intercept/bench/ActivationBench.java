@@ -43,12 +43,36 @@ public final class ActivationBench {
           List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       if (Files.isRegularFile(jsa)) {
         variants.put(
-            "bin/intercept (the above + -XX:SharedArchiveFile=intercept.jsa)",
+            "C1 alone + -XX:SharedArchiveFile=intercept.jsa (bin/intercept's short verbs)",
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
+        // what bin/intercept gives `intercept`: C2 for the tunnel's AES-GCM, reached late
+        variants.put(
+            "bin/intercept (SerialGC, intercept.jsa, C2 reached late)",
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:SharedArchiveFile=" + jsa,
+                "-XX:Tier4InvocationThreshold=50000",
+                "-XX:Tier4MinInvocationThreshold=20000",
+                "-XX:Tier4CompileThreshold=60000",
+                "-XX:Tier4BackEdgeThreshold=400000"));
         // C2 stays on: a long-lived tunnel copies faster, at some start-up cost
         variants.put(
             "java -XX:+UseSerialGC -XX:SharedArchiveFile=intercept.jsa -jar (full JIT)",
             List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + jsa));
+      }
+      // -Dbench.variants="label=flag flag;label=..." measures those launches instead (the flags
+      // given to java before -jar; AppCDS is not added by itself)
+      String only = System.getProperty("bench.variants", "");
+      if (!only.isBlank()) {
+        variants.clear();
+        for (String v : only.split(";")) {
+          String[] lf = v.split("=", 2);
+          variants.put(
+              lf[0].trim(),
+              lf.length > 1 && !lf[1].isBlank()
+                  ? List.of(lf[1].trim().replace("JSA", jsa.toString()).split("\\s+"))
+                  : List.of());
+        }
       }
       System.out.println(
           "| launch | anchor: `client list` (ms) | start → first request at laptop (ms) "

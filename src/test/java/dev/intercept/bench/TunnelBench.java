@@ -50,9 +50,8 @@ public final class TunnelBench {
               .filter(f -> !f.isEmpty())
               .toList();
       RoleProcess proxy =
-          RoleProcess.start(
+          role(
               "proxy",
-              Map.of(),
               jvm,
               "--role=proxy",
               "--listen-host",
@@ -121,9 +120,8 @@ public final class TunnelBench {
       paths.put("OpenSSH ssh → our proxy", plain.getInteger("port"));
 
       RoleProcess client =
-          RoleProcess.start(
+          role(
               "client",
-              Map.of(),
               jvm,
               "--role=client",
               "intercept",
@@ -323,5 +321,18 @@ public final class TunnelBench {
     } catch (IOException | RuntimeException e) {
       // a client went away
     }
+  }
+
+  /**
+   * Proxy and client as they ship: through bin/intercept, with the JVM flags it gives each role
+   * ({@code -Dbench.launcher=true}, what scripts/bench-tunnel.sh sets unless INTERCEPT_JAR names
+   * another build), else {@code java -jar} of {@code intercept.jar} with the JVM's defaults.
+   */
+  private static RoleProcess role(String label, List<String> jvm, String... args)
+      throws IOException {
+    if (Boolean.getBoolean("bench.launcher")) {
+      return RoleProcess.launcher(label, jvm, args);
+    }
+    return RoleProcess.start(label, Map.of(), jvm, args);
   }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +110,45 @@ class LauncherJvmFlagsIT {
     assertNotEquals(Long.toString(24L << 20), f.get("MaxHeapSize"), f.toString());
     assertNotEquals("1", f.get("TieredStopAtLevel"), f.toString());
     assertFalse(proc(echo, "environ").contains(" MALLOC_ARENA_MAX=1 "));
+  }
+
+  /** The flags of a client the launcher started, once its JVM answers jcmd. */
+  private Map<String, String> clientFlags(int silentPort, String... verb) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--role=client"));
+    cmd.addAll(List.of(verb));
+    cmd.addAll(List.of("--proxy-url", "http://127.0.0.1:" + silentPort));
+    RoleProcess p =
+        roles.add(RoleProcess.command("client", Map.of("INTERCEPT_JAVA_OPTS", ""), cmd));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Map<String, String> f = Map.of();
+    while (System.nanoTime() < deadline && !f.containsKey("UseSerialGC") && p.isAlive()) {
+      f = vmFlags(p.pid());
+    }
+    assertTrue(f.containsKey("UseSerialGC"), "the client's JVM did not answer jcmd: " + f);
+    return f;
+  }
+
+  @Test
+  void theInterceptVerbKeepsC2ForTheTunnelAndShortVerbsRunC1Alone() throws Exception {
+    // a proxy that never answers keeps each client waiting while its flags are read
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Map<String, String> intercept =
+          clientFlags(
+              silent.getLocalPort(),
+              "intercept",
+              "myapp",
+              "-m",
+              ":path",
+              "/x",
+              "--name",
+              "flags",
+              "-p",
+              "1");
+      // C2 (AES-GCM's intrinsics: C1 alone moves 25 MB/s), asked for late (start-up)
+      assertNotEquals("1", intercept.get("TieredStopAtLevel"), intercept.toString());
+      assertEquals("50000", intercept.get("Tier4InvocationThreshold"), intercept.toString());
+      Map<String, String> list = clientFlags(silent.getLocalPort(), "list");
+      assertEquals("1", list.get("TieredStopAtLevel"), list.toString());
+    }
   }
 }

@@ -100,6 +100,23 @@ public final class RoleProcess implements AutoCloseable {
    * Any command whose output is collected like a role's: e.g. {@code podman run} of the image
    * (attached, so its lines stream here) or {@code podman logs -f}.
    */
+  /**
+   * A role started by bin/intercept, with the JVM flags it gives that role (and {@code extraFlags}
+   * through INTERCEPT_JAVA_OPTS), in this test JVM's config directory like {@link #start}.
+   */
+  public static RoleProcess launcher(String label, List<String> extraFlags, String... args)
+      throws IOException {
+    List<String> cmd =
+        new ArrayList<>(List.of(Path.of("bin/intercept").toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("INTERCEPT_"));
+    pb.environment().put("INTERCEPT_JAVA_OPTS", String.join(" ", extraFlags));
+    pb.environment().put("XDG_CONFIG_HOME", CONFIG_HOME.toString());
+    pb.environment().put("KUBECONFIG", CONFIG_HOME.resolve("no-kubeconfig").toString());
+    return new RoleProcess(label, pb.start());
+  }
+
   public static RoleProcess command(String label, List<String> command) throws IOException {
     return new RoleProcess(label, new ProcessBuilder(command).start());
   }
