@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intercept.OnContext;
 import dev.intercept.it.Http;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -67,12 +68,16 @@ final class HttpRows {
                     .compose(
                         req -> {
                           req.setChunked(true);
+                          // the echo answers while the upload goes on: take the answer's body
+                          // from its head on (a handler set only after end() missed the chunks
+                          // that came before it, and the test failed on the client's side)
+                          Future<Buffer> body = req.response().compose(resp -> resp.body());
                           for (int at = 0; at < big.length; at += 65_536) {
                             req.write(Buffer.buffer(big).getBuffer(at, at + 65_536));
                           }
-                          return req.end().compose(v -> req.response());
+                          req.end();
+                          return body;
                         })
-                    .compose(resp -> resp.body())
                     .map(b -> b.toString("ISO-8859-1")));
     assertEchoed(t, chunkedBack, big);
     byte[] sized = Arrays.copyOf(big, 4 << 20);
