@@ -3,6 +3,7 @@ package dev.intercept.client;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * While nothing listens on the developer's port, matched requests are answered here, on the laptop,
@@ -31,17 +32,31 @@ final class LocalDownAnswer {
     return vertx
         .createHttpServer()
         .requestHandler(
-            req ->
-                req.response()
-                    .setStatusCode(502)
-                    .putHeader("content-type", "text/plain")
-                    .putHeader("x-intercept-local", "refused")
-                    // not kept alive: once the app is up, the next request must reach it, not this
-                    // page
-                    .putHeader("connection", "close")
-                    .end(body))
+            req -> {
+              if ("100-continue".equalsIgnoreCase(req.getHeader("expect"))) {
+                // the body waits for a 100 that never comes: answer at once, nothing is unread
+                answer(req, body);
+                return;
+              }
+              // the request's body is read (and dropped) before the answer: a connection closed
+              // with unread bytes is reset, and a reset can destroy the answer before the other
+              // end has read it
+              req.handler(ignored -> {});
+              req.exceptionHandler(e -> req.connection().close());
+              req.endHandler(v -> answer(req, body));
+            })
         .listen(0, "127.0.0.1")
         .map(LocalDownAnswer::new);
+  }
+
+  private static void answer(HttpServerRequest req, String body) {
+    req.response()
+        .setStatusCode(502)
+        .putHeader("content-type", "text/plain")
+        .putHeader("x-intercept-local", "refused")
+        // not kept alive: once the app is up, the next request must reach it, not this page
+        .putHeader("connection", "close")
+        .end(body);
   }
 
   int port() {
