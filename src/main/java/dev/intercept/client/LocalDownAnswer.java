@@ -33,11 +33,6 @@ final class LocalDownAnswer {
         .createHttpServer()
         .requestHandler(
             req -> {
-              if ("100-continue".equalsIgnoreCase(req.getHeader("expect"))) {
-                // the body waits for a 100 that never comes: answer at once, nothing is unread
-                answer(req, body);
-                return;
-              }
               // the request's body is read (and dropped) before the answer: a connection closed
               // with unread bytes is reset, and a reset can destroy the answer before the other
               // end has read it
