@@ -114,11 +114,11 @@ class LauncherJvmFlagsIT {
 
   /** The flags of a client the launcher started, once its JVM answers jcmd. */
   private Map<String, String> clientFlags(int silentPort, String... verb) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--role=client"));
-    cmd.addAll(List.of(verb));
-    cmd.addAll(List.of("--proxy-url", "http://127.0.0.1:" + silentPort));
+    List<String> args = new ArrayList<>(List.of("--role=client"));
+    args.addAll(List.of(verb));
+    args.addAll(List.of("--proxy-url", "http://127.0.0.1:" + silentPort));
     RoleProcess p =
-        roles.add(RoleProcess.command("client", Map.of("INTERCEPT_JAVA_OPTS", ""), cmd));
+        roles.add(RoleProcess.launcher("client", List.of(), args.toArray(String[]::new)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     Map<String, String> f = Map.of();
     while (System.nanoTime() < deadline && !f.containsKey("UseSerialGC") && p.isAlive()) {

@@ -79,7 +79,15 @@ public final class RoleProcess implements AutoCloseable {
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    return new RoleProcess(label, roleEnvironment(new ProcessBuilder(cmd), env).start());
+  }
+
+  /**
+   * A role's environment: none of this JVM's role settings, and (the client pins host keys under
+   * the user's config directory and reads their kubeconfig) this test JVM's own config directory
+   * and no kubeconfig unless {@code env} gives one.
+   */
+  private static ProcessBuilder roleEnvironment(ProcessBuilder pb, Map<String, String> env) {
     pb.environment()
         .keySet()
         .removeIf(
@@ -88,12 +96,10 @@ public final class RoleProcess implements AutoCloseable {
                     || k.equals("APPNAME")
                     || k.equals("APPPORT")
                     || k.equals("APPPROTOCOL"));
-    // the client pins host keys under the user's config directory, and reads their kubeconfig:
-    // processes of a test use their own directory and no kubeconfig unless the test gives one
     pb.environment().put("XDG_CONFIG_HOME", CONFIG_HOME.toString());
     pb.environment().put("KUBECONFIG", CONFIG_HOME.resolve("no-kubeconfig").toString());
     pb.environment().putAll(env);
-    return new RoleProcess(label, pb.start());
+    return pb;
   }
 
   /**
@@ -109,12 +115,8 @@ public final class RoleProcess implements AutoCloseable {
     List<String> cmd =
         new ArrayList<>(List.of(Path.of("bin/intercept").toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("INTERCEPT_"));
-    pb.environment().put("INTERCEPT_JAVA_OPTS", String.join(" ", extraFlags));
-    pb.environment().put("XDG_CONFIG_HOME", CONFIG_HOME.toString());
-    pb.environment().put("KUBECONFIG", CONFIG_HOME.resolve("no-kubeconfig").toString());
-    return new RoleProcess(label, pb.start());
+    Map<String, String> env = Map.of("INTERCEPT_JAVA_OPTS", String.join(" ", extraFlags));
+    return new RoleProcess(label, roleEnvironment(new ProcessBuilder(cmd), env).start());
   }
 
   public static RoleProcess command(String label, List<String> command) throws IOException {
